@@ -1,0 +1,106 @@
+"""YAML loading that keeps line numbers and never turns numbers into floats."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ReportError
+
+
+class Located:
+    """Line numbers of every key, by dotted path ("budget.initial", "quarterly.cumulative_spent.2")."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.lines: dict[str, int] = {}
+
+    def line(self, path: str) -> int | None:
+        # Fall back to the closest parent that has a line.
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path.rpartition(".")[0]
+        return None
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _float_as_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
+    text = loader.construct_scalar(node).replace("_", "")
+    try:
+        return Decimal(text)
+    except ArithmeticError:  # .inf, .nan
+        return Decimal("NaN")
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _float_as_decimal)
+# Keep dates such as 2022-03-31 as plain text; the facts schema decides what a value is.
+_Loader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
+
+
+def _walk(node: yaml.Node, path: str, located: Located) -> None:
+    located.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            child = f"{path}.{key}" if path else key
+            located.lines[child] = key_node.start_mark.line + 1
+            _walk(value_node, child, located)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = f"{path}.{index}" if path else str(index)
+            located.lines[child] = item.start_mark.line + 1
+            _walk(item, child, located)
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file; a BOM is accepted, anything else gets a clear message."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ReportError("文件不存在", file=path) from None
+    except OSError as exc:
+        raise ReportError(f"无法读取文件（{exc.strerror}）", file=path) from None
+    if b"\x00" in data[:8192]:
+        raise ReportError("这是二进制文件，不是文本文件", file=path, expected="UTF-8 文本") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ReportError(
+            "文件不是 UTF-8 编码（可能是 GBK），请在编辑器中另存为 UTF-8",
+            file=path,
+            line=line,
+            expected="UTF-8 编码",
+        ) from None
+    return text
+
+
+def load_yaml(path: Path) -> tuple[Any, Located]:
+    """Load one YAML document; return the data and the line of every key."""
+    text = read_text(path)
+    located = Located(str(path))
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        if node is None:
+            return {}, located
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or "语法错误"
+        raise ReportError(
+            f"YAML 语法错误：{problem}", file=path, line=line, expected="合法的 YAML"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ReportError(f"YAML 无法解析：{exc}", file=path) from None
+    _walk(node, "", located)
+    return data, located
