@@ -8,21 +8,28 @@ from fractions import Fraction
 from .numbers import money, percent, plain
 
 
-class Money(Decimal):
+class _Printable:
+    """f-strings call __format__, not __str__: keep the report's format for both."""
+
+    def __format__(self, spec: str) -> str:
+        return str(self) if not spec else super().__format__(spec)
+
+
+class Money(_Printable, Decimal):
     """An amount in 万元; prints as 57,373.02."""
 
     def __str__(self) -> str:
         return money(self)
 
 
-class Rate(Fraction):
+class Rate(_Printable, Fraction):
     """An exact ratio; prints as a percentage with two decimals (94.29%)."""
 
     def __str__(self) -> str:
         return percent(self)
 
 
-class Score(Decimal):
+class Score(_Printable, Decimal):
     """A rounded score; prints as the prose writes it (19.9, 93.78, 5)."""
 
     def __str__(self) -> str:

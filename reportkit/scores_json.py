@@ -1,0 +1,83 @@
+"""Scores as data: the JSON contract of `reportkit score --json` and build/scores.json.
+
+Numbers are strings holding their exact decimals ("5.41") so no reader turns them into floats.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from .numbers import plain
+from .scoring import IndicatorScore, Scores
+
+
+def _num(value: Decimal | Fraction | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    return plain(value)
+
+
+def reason(s: IndicatorScore) -> str | None:
+    """Why the score is not simply the full weight by the rules: override or deductions."""
+    if s.override:
+        return s.override.reason
+    texts = [r for _, r in s.deductions]
+    if s.zeroed:
+        texts.append(s.zeroed)
+    return "；".join(texts) or None
+
+
+def working(s: IndicatorScore) -> dict[str, Any]:
+    parts = []
+    for number, (part, result) in enumerate(zip(s.indicator.parts, s.parts, strict=True), start=1):
+        entry: dict[str, Any] = {"part": number, "rule": part.rule, "label": part.label or None,
+                                 "points": _num(result.points) if result else None}
+        if result:
+            entry.update(score=_num(result.score), value=result.value, working=result.working,
+                         not_applicable=result.not_applicable,
+                         deductions=[{"points": _num(d), "reason": r} for d, r in result.deductions])
+        parts.append(entry)
+    return {
+        "parts": parts,
+        "exact": _num(s.exact),
+        "missing_facts": list(s.missing),
+        "zeroed": s.zeroed,
+        "override": {"score": _num(s.override.score), "reason": s.override.reason,
+                     "computed": _num(s.computed)} if s.override else None,
+    }
+
+
+def scores_to_data(scores: Scores) -> dict[str, Any]:
+    fw = scores.framework
+    return {
+        "framework": fw.id,
+        "framework_title": fw.title,
+        "total": _num(scores.total),
+        "grade": scores.grade,
+        "computed_total": _num(scores.computed_total),
+        "computed_grade": scores.computed_grade,
+        "levels": [{"name": lv.name, "weight": _num(lv.weight), "score": _num(lv.score)} for lv in scores.levels],
+        "indicators": [
+            {
+                "level": s.indicator.level,
+                "group": s.indicator.group,
+                "name": s.indicator.name,
+                "weight": _num(s.indicator.weight),
+                "computed": None if s.judgement_only else _num(s.computed),
+                "score": _num(s.final),
+                "reason": reason(s),
+                "overridden": s.override is not None,
+                "working": working(s),
+            }
+            for s in scores.indicators
+        ],
+    }
+
+
+def scores_to_json(scores: Scores) -> str:
+    return json.dumps(scores_to_data(scores), ensure_ascii=False, indent=2) + "\n"
