@@ -173,7 +173,12 @@ def load_scores(root: Path) -> tuple[Paths, Facts, Framework, dict, Scores]:
     """Facts → metrics → scores, without reading the sections."""
     paths = find_root(root)
     facts = load_facts(paths.facts)
-    framework = load_framework(facts.get("report.framework"), paths.root)
+    try:
+        framework = load_framework(facts.get("report.framework"), paths.root)
+    except ReportError as exc:
+        if exc.file is None:  # the reference itself is wrong: point at it in the facts file
+            exc.file, exc.line = facts.file, facts.line("report.framework")
+        raise
     metrics = compute_metrics(facts)
     scores = score_report(framework, facts, metrics)
     return paths, facts, framework, metrics, scores

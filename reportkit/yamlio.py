@@ -46,12 +46,42 @@ _Loader.add_constructor(
 )
 
 
+# PyYAML's problems in English -> what a user reads.
+_PROBLEMS = (
+    ("found character '\\t' that cannot start any token", "含有制表符（Tab），请改用空格缩进"),
+    ("mapping values are not allowed here", "此处不能出现“键: 值”（多半是缩进不对，或冒号后少了空格）"),
+    ("could not find expected ':'", "缺少冒号“:”"),
+    ("expected ',' or ']'", "列表缺少“,”或“]”"),
+    ("expected ',' or '}'", "映射缺少“,”或“}”"),
+    ("found unexpected end of stream", "文件在引号或括号闭合之前结束"),
+    ("found undefined alias", "引用了未定义的别名"),
+    ("expected <block end>, but found", "缩进不一致"),
+    ("did not find expected key", "缩进不一致或缺少键"),
+    ("found unknown escape character", "引号内含有无效的转义字符（Windows 路径请用单引号）"),
+)
+
+
+def _problem(text: str) -> str:
+    for english, chinese in _PROBLEMS:
+        if english in text:
+            return chinese
+    return f"无法解析（{text}）"
+
+
 def _walk(node: yaml.Node, path: str, located: Located) -> None:
     located.lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
             child = f"{path}.{key}" if path else key
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise ReportError(
+                    f"键“{key}”重复出现（第一次在第 {seen[key]} 行），后一个会悄悄覆盖前一个",
+                    file=located.file, line=line, key=child, expected="每个键只写一次",
+                )
+            seen[key] = line
             located.lines[child] = key_node.start_mark.line + 1
             _walk(value_node, child, located)
     elif isinstance(node, yaml.SequenceNode):
@@ -89,18 +119,23 @@ def load_yaml(path: Path) -> tuple[Any, Located]:
     text = read_text(path)
     located = Located(str(path))
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        if node is None:
-            return {}, located
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+        # One parse: compose the node tree (for lines), then construct values from it.
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return {}, located
+            _walk(node, "", located)
+            data = loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        problem = exc.problem or "语法错误"
         raise ReportError(
-            f"YAML 语法错误：{problem}", file=path, line=line, expected="合法的 YAML"
+            f"YAML 语法错误：{_problem(exc.problem or str(exc))}", file=path, line=line,
+            expected="合法的 YAML",
         ) from None
     except yaml.YAMLError as exc:
         raise ReportError(f"YAML 无法解析：{exc}", file=path) from None
-    _walk(node, "", located)
     return data, located

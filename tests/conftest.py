@@ -1,0 +1,34 @@
+"""Shared fixtures: small report folders built in a temporary directory."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reportkit.outline import all_sections
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).parent.parent
+
+
+def write_sections(root: Path) -> None:
+    """One short but real body per outline section."""
+    content = root / "content"
+    content.mkdir(parents=True, exist_ok=True)
+    for section in all_sections():
+        body = (
+            f"{section.guidance}\n\n"
+            "全年调整后预算 {{ budget.adjusted | wan }} 万元，执行率 {{ budget.execution_rate | pct }}。\n"
+        )
+        (content / section.file).write_text(body, encoding="utf-8")
+
+
+@pytest.fixture
+def seed000(tmp_path: Path) -> Path:
+    """Seed 000's facts with a body in every section."""
+    root = tmp_path / "seed000"
+    shutil.copytree(DATA / "seed000", root)
+    write_sections(root)
+    return root
