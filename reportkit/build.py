@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import ReportError
+from .pdf import PDF_HINT, PDF_MISSING, docx_to_pdf, find_soffice
 from .report import Report, load_report
 from .scores_json import scores_to_json
 
@@ -26,36 +28,45 @@ def docx_name(report: Report) -> str:
     return f"{report.title}.docx"
 
 
-def _write_all(targets: dict[Path, Callable[[Path], None]]) -> None:
-    staged: list[tuple[Path, Path]] = []
+def _write_all(targets: dict[Path, Callable[[Path], None]], staged: dict[Path, Path]) -> None:
+    """Write every target to a temporary file, then move them all into place.
+
+    Writers run in order and `staged` maps each target written so far to its temporary
+    file, so a later writer can read an earlier one (the PDF converts the fresh docx).
+    """
     try:
         for target, writer in targets.items():
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             os.close(fd)
-            staged.append((Path(tmp), target))
+            staged[target] = Path(tmp)
             writer(Path(tmp))
-        for tmp, target in staged:
+        for target, tmp in staged.items():
             os.replace(tmp, target)
     finally:
-        for tmp, _ in staged:
+        for tmp in staged.values():
             if tmp.exists():
                 tmp.unlink()
 
 
-def build(root: Path, template: Path | None = None) -> BuildResult:
+def build(root: Path, template: Path | None = None, pdf: bool = False) -> BuildResult:
     from .docx_render import render_docx
 
+    if pdf and find_soffice() is None:  # fail before any work, with the install hint
+        raise ReportError(PDF_MISSING, expected=PDF_HINT)
     report = load_report(root)
     out = report.paths.build
     template = template or _configured_template(report)
     docx = out / docx_name(report)
-    scores = out / "scores.json"
-    _write_all({
+    staged: dict[Path, Path] = {}
+    targets: dict[Path, Callable[[Path], None]] = {
         docx: lambda p: render_docx(report, p, template),
-        scores: lambda p: p.write_text(scores_to_json(report.scores), encoding="utf-8"),
-    })
-    return BuildResult(report, [docx, scores])
+        out / "scores.json": lambda p: p.write_text(scores_to_json(report.scores), encoding="utf-8"),
+    }
+    if pdf:
+        targets[docx.with_suffix(".pdf")] = lambda p: docx_to_pdf(staged[docx], p)
+    _write_all(targets, staged)
+    return BuildResult(report, list(targets))
 
 
 def _configured_template(report: Report) -> Path | None:

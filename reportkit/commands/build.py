@@ -14,11 +14,12 @@ HELP = "生成正式 Word 报告和 scores.json"
 def add_arguments(parser) -> None:  # noqa: ANN001
     parser.add_argument("dir", nargs="?", default=".", help="报告目录（默认当前目录）")
     parser.add_argument("--template", type=Path, help="自定义 Word 模板（.docx）")
+    parser.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 转换为 PDF")
 
 
 def run(args) -> int:  # noqa: ANN001
     start = time.perf_counter()
-    result = build(Path(args.dir), args.template)
+    result = build(Path(args.dir), args.template, pdf=args.pdf)
     for path in result.outputs:
         print(f"已生成：{path}")
     scores = result.report.scores
