@@ -27,7 +27,8 @@ class Located:
         return None
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when available (several times faster); same safe constructors.
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     pass
 
 
@@ -48,7 +49,8 @@ _Loader.add_constructor(
 
 # PyYAML's problems in English -> what a user reads.
 _PROBLEMS = (
-    ("found character '\\t' that cannot start any token", "含有制表符（Tab），请改用空格缩进"),
+    ("that cannot start any token", "含有不能出现在此处的字符（如 @、`）"),
+    ("did not find expected node content", "缺少值（括号或引号没有闭合？）"),
     ("mapping values are not allowed here", "此处不能出现“键: 值”（多半是缩进不对，或冒号后少了空格）"),
     ("could not find expected ':'", "缺少冒号“:”"),
     ("expected ',' or ']'", "列表缺少“,”或“]”"),
@@ -61,7 +63,9 @@ _PROBLEMS = (
 )
 
 
-def _problem(text: str) -> str:
+def _problem(text: str, line_text: str) -> str:
+    if "\t" in line_text[: len(line_text) - len(line_text.lstrip())]:
+        return "含有制表符（Tab），请改用空格缩进"
     for english, chinese in _PROBLEMS:
         if english in text:
             return chinese
@@ -114,6 +118,11 @@ def read_text(path: Path) -> str:
     return text
 
 
+def _line_text(text: str, line: int | None) -> str:
+    lines = text.splitlines()
+    return lines[line - 1] if line and 0 < line <= len(lines) else ""
+
+
 def load_yaml(path: Path) -> tuple[Any, Located]:
     """Load one YAML document; return the data and the line of every key."""
     text = read_text(path)
@@ -133,7 +142,8 @@ def load_yaml(path: Path) -> tuple[Any, Located]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise ReportError(
-            f"YAML 语法错误：{_problem(exc.problem or str(exc))}", file=path, line=line,
+            f"YAML 语法错误：{_problem(exc.problem or str(exc), _line_text(text, line))}",
+            file=path, line=line,
             expected="合法的 YAML",
         ) from None
     except yaml.YAMLError as exc:
