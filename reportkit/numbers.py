@@ -45,5 +45,8 @@ def money(value: Number, decimals: int = 2) -> str:
 
 
 def percent(rate: Number, decimals: int = 2) -> str:
-    """A rate (0.9429) as a percentage string (94.29%)."""
-    return f"{quantize(exact(rate) * 100, decimals, 'half_up'):.{decimals}f}%"
+    """A rate (0.9429) as a percentage string (94.29%); a whole percentage as the seeds write it (100%)."""
+    value = quantize(exact(rate) * 100, decimals, "half_up")
+    if value == value.to_integral_value():
+        return f"{value:.0f}%"
+    return f"{value:.{decimals}f}%"

@@ -19,6 +19,7 @@ from .numbers import plain
 from .outline import INTRO, OUTLINE, Section, fill
 from .scoring import Scores, score_report
 from .templating import render_text
+from .values import Score
 from .yamlio import read_text
 
 MAX_SECTION_BYTES = 2 * 1024 * 1024
@@ -71,8 +72,9 @@ class Report:
     unknown_files: list[str]
 
 
-def _dec(value) -> Decimal:
-    return Decimal(value.numerator) / Decimal(value.denominator)
+def _dec(value) -> Score:
+    """A weight (exact fraction in the framework) as a printable score."""
+    return Score(Decimal(value.numerator) / Decimal(value.denominator))
 
 
 def template_context(facts: Facts, framework: Framework, metrics: dict, scores: Scores) -> dict[str, Any]:
@@ -85,7 +87,7 @@ def template_context(facts: Facts, framework: Framework, metrics: dict, scores: 
     context["indicators"] = {
         s.indicator.name: {
             "weight": _dec(s.indicator.weight), "score": s.final, "computed": s.computed,
-            "lost": (_dec(s.indicator.weight) - s.final) if s.final is not None else None,
+            "lost": Score(_dec(s.indicator.weight) - s.final) if s.final is not None else None,
         }
         for s in scores.indicators
     }
@@ -93,7 +95,8 @@ def template_context(facts: Facts, framework: Framework, metrics: dict, scores: 
     context["total"] = scores.total
     context["grade"] = scores.grade
     context["lost"] = [
-        {"name": s.indicator.name, "weight": _dec(s.indicator.weight), "score": s.final}
+        {"name": s.indicator.name, "weight": _dec(s.indicator.weight), "score": s.final,
+         "lost": Score(_dec(s.indicator.weight) - s.final)}
         for s in scores.indicators
         if s.final is not None and s.final < _dec(s.indicator.weight)
     ]

@@ -13,12 +13,18 @@ from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError, TemplateError
+from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import ReportError
 from .numbers import money, percent, plain, quantize
+from .values import Quotient
 
-FILTER_HELP = "wan（万元金额）、yuan（万元换算为元）、pct（百分数）、score（分数）、num（数字）"
+FILTER_HELP = (
+    "wan（万元金额）、yuan（万元换算为元）、pct（百分数）、score（分数）、num（数字）、"
+    "length（个数）、join（连接）"
+)
+_LOOP_ATTRIBUTES = {"index", "index0", "first", "last", "length", "revindex", "revindex0"}
 
 
 def _as_exact(value: Any, name: str) -> Fraction:
@@ -48,11 +54,23 @@ def f_num(value: Any, decimals: int = 0) -> str:
 
 
 class ReportSandbox(SandboxedEnvironment):
-    """Only mapping keys and list items are readable; no attributes, no methods."""
+    """Only mapping keys and list items are readable; no attributes, no methods.
+
+    Division is exact (Fraction), so `{{ a / b }}` never produces a float.
+    """
+
+    intercepted_binops = frozenset(["/"])
+
+    def call_binop(self, context, operator, left, right):  # noqa: ANN001
+        if operator == "/":
+            return Quotient(_as_exact(left, "/") / _as_exact(right, "/"))
+        return super().call_binop(context, operator, left, right)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if attribute.startswith("_"):
             raise SecurityError(f"正文中不允许访问属性“{attribute}”")
+        if isinstance(obj, LoopContext) and attribute in _LOOP_ATTRIBUTES:
+            return getattr(obj, attribute)
         if isinstance(obj, dict) and attribute in obj:
             return obj[attribute]
         if isinstance(obj, dict):
@@ -85,11 +103,15 @@ def make_environment() -> ReportSandbox:
     )
     env.filters.clear()
     env.filters.update({"wan": f_wan, "yuan": f_yuan, "pct": f_pct, "score": f_score, "num": f_num,
-                        "default": _default})
+                        "default": _default, "length": len, "join": _join})
     env.tests.clear()
     env.tests.update({"defined": lambda v: not isinstance(v, StrictUndefined)})
     env.globals.clear()
     return env
+
+
+def _join(values: Any, separator: str = "、") -> str:
+    return separator.join(str(v) for v in values)
 
 
 def _default(value: Any, fallback: Any = "") -> Any:

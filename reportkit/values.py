@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from .numbers import money, percent, plain
+from .numbers import money, percent, plain, quantize
 
 
 class _Printable:
@@ -38,3 +38,10 @@ class Score(_Printable, Decimal):
 
 def rate(numerator, denominator) -> Rate:
     return Rate(Fraction(numerator) / Fraction(denominator))
+
+
+class Quotient(_Printable, Fraction):
+    """The exact result of `/` in a section; prints with up to two decimals (0.93, 14)."""
+
+    def __str__(self) -> str:
+        return plain(quantize(self, 2, "half_up"))
