@@ -79,7 +79,7 @@ FIELDS: tuple[Field, ...] = (
     Field("projects.on_time", "count", "按时完成项目数", "个", "按计划时间完成的项目数"),
     Field("key_tasks.total", "count", "重点工作任务数", "项", "党委、政府、人大和上级部门下达或交办的重点工作数"),
     Field("key_tasks.unfinished", "count", "未完成重点工作数", "项", "未按期保质保量完成的重点工作数", default=0),
-    Field("petitions.received", "count", "收到信访件数", "件", "年度收到的群众信访件数"),
+    Field("petitions.received", "count", "收到信访件数", "件", "年度收到的群众信访件数；不填视为本年度未收到信访件（信访两项回复率按达标计）", default=0),
     Field("petitions.replied", "count", "已办理回复件数", "件", "已办理回复的信访件数"),
     Field("petitions.on_time", "count", "按时办理回复件数", "件", "在规定期限内办理回复的信访件数"),
     Field("satisfaction", "percent", "公众或服务对象满意度", "%", "满意度调查结果；以百分制得分给出的（如 88.28 分）按百分数填写"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -43,14 +44,17 @@ class RuleContext:
     metrics: dict[str, Any]
     judgements: tuple[Judgement, ...]
     settings: dict[str, Any]
+    used: list[str] = field(default_factory=list)  # every fact or metric the rule read, in order
 
     def value(self, name: str) -> Any:
-        value = self.metrics.get(name)
+        value = self.optional(name)
         if value is None:
             raise Missing(NEEDS.get(name, (name,)))
         return value
 
     def optional(self, name: str) -> Any:
+        if name not in self.used:
+            self.used.append(name)
         return self.metrics.get(name)
 
 
@@ -64,7 +68,7 @@ def pct(value: Fraction) -> str:
 
 # --- bands -----------------------------------------------------------------------------
 
-_BAND = re.compile(r"^\s*([\[(])\s*([0-9.]+)\s*,\s*([0-9.]+|inf)\s*([\])])\s*$")
+_BAND = re.compile(r"^\s*([\[(])\s*(\d+(?:\.\d+)?)\s*,\s*(\d+(?:\.\d+)?|inf)\s*([\])])\s*$")
 
 
 @dataclass(frozen=True)
@@ -98,9 +102,11 @@ def parse_bands(raw: Any) -> list[Band]:
             raise ValueError(f"区间“{text}”格式不对，应写成 [90, 100] 或 [0, 90) 或 (100, inf)")
         lo_b, lo, hi, hi_b = match.groups()
         high = None if hi == "inf" else Fraction(hi)
-        bands.append(
-            Band(Fraction(lo), lo_b == "[", high, hi_b == "]", Fraction(str(score)), str(text))
-        )
+        if high is not None and high <= Fraction(lo):
+            raise ValueError(f"区间“{text}”的上限应大于下限")
+        if isinstance(score, bool) or not isinstance(score, (int, Decimal)) or score < 0:
+            raise ValueError(f"区间“{text}”的分值应为不小于 0 的数字，写的是“{score}”")
+        bands.append(Band(Fraction(lo), lo_b == "[", high, hi_b == "]", Fraction(score), str(text)))
     bands.sort(key=lambda b: (b.low, not b.low_inclusive))
     if bands[0].low != 0 or not bands[0].low_inclusive:
         raise ValueError("区间必须从 [0 开始")
@@ -148,61 +154,81 @@ def deduct_per_item(params: dict, ctx: RuleContext) -> PartResult:
     return PartResult(score, points, working, value=str(count) if count_name else None, deductions=deductions)
 
 
-def _fraction_of(params: dict, ctx: RuleContext) -> tuple[Fraction | None, str | None]:
-    """numerator / denominator, or (None, reason) when both are zero (not applicable).
+@dataclass(frozen=True)
+class Quotient:
+    """numerator / denominator as the rules read it.
 
-    Spending against a zero budget counts as over 100% (an infinite rate).
+    `rate` is None in two cases the frameworks treat specially: nothing to measure
+    (zero over zero: not applicable, full marks) and spending against a zero budget
+    (`over_zero`: more than 100% by any measure).
     """
-    num = Fraction(ctx.value(params["numerator"]))
+
+    rate: Fraction | None
+    not_applicable: str | None = None
+    over_zero: bool = False
+
+    def shown(self) -> str:
+        return pct(self.rate) if self.rate is not None else "分母为 0 而分子不为 0（视为超过 100%）"
+
+
+def _quotient(params: dict, ctx: RuleContext) -> Quotient:
+    if ctx.optional(params["denominator"]) is None:  # name every fact still needed, not only the first
+        missing = [params["denominator"]] + [params["numerator"]] * (ctx.optional(params["numerator"]) is None)
+        raise Missing(tuple(f for name in missing for f in NEEDS.get(name, (name,))))
     den = Fraction(ctx.value(params["denominator"]))
     if den == 0:
-        if num == 0:
-            return None, params.get("empty_reason", "无相关数据，视为不适用，得满分")
-        return Fraction(10**9), None
-    return num / den, None
+        num = ctx.optional(params["numerator"])
+        if not num:
+            return Quotient(None, params.get("empty_reason", "无相关数据，视为不适用，得满分"))
+        return Quotient(None, over_zero=True)
+    return Quotient(Fraction(ctx.value(params["numerator"])) / den)
 
 
 def ratio(params: dict, ctx: RuleContext) -> PartResult:
     """min(rate, cap) × points; 0 when over 100% if zero_if_over."""
     points = params["points"]
-    r, na = _fraction_of(params, ctx)
-    if r is None:
-        return PartResult(points, points, na, not_applicable=na)
-    shown = pct(r) if r < 10**9 else "分母为 0"
-    if params.get("zero_if_over", False) and r > 1:
+    q = _quotient(params, ctx)
+    if q.not_applicable:
+        return PartResult(points, points, q.not_applicable, not_applicable=q.not_applicable)
+    shown = q.shown()
+    if params.get("zero_if_over", False) and (q.over_zero or q.rate > 1):
         return PartResult(Fraction(0), points, f"{shown} 超过 100%，得 0 分", value=shown)
     cap = params.get("cap", Fraction(1))
-    score = min(r, cap) * points
+    score = cap * points if q.over_zero else min(q.rate, cap) * points
     return PartResult(score, points, f"{shown} × {pts(points)} = {pts(score)}", value=shown)
 
 
 def bands(params: dict, ctx: RuleContext) -> PartResult:
     """The score of the band the percentage falls in (edges exactly as the framework states)."""
     table = params["bands"]
-    if "metric" in params:
-        r, na = Fraction(ctx.value(params["metric"])), None
-    else:
-        r, na = _fraction_of(params, ctx)
     top = max(b.score for b in table)
-    if r is None:
-        return PartResult(top, top, na, not_applicable=na)
-    band = band_for(table, r * 100)
-    shown = pct(r) if r < 10**9 else "预算为 0 而有支出（超过 100%）"
+    if "metric" in params:
+        q = Quotient(Fraction(ctx.value(params["metric"])))
+    else:
+        q = _quotient(params, ctx)
+    if q.not_applicable:
+        return PartResult(top, top, q.not_applicable, not_applicable=q.not_applicable)
+    band = table[-1] if q.over_zero else band_for(table, q.rate * 100)
+    shown = q.shown()
     return PartResult(band.score, top, f"{shown} 落在区间 {band.text}，得 {pts(band.score)} 分", value=shown)
 
 
 def quarterly_execution(params: dict, ctx: RuleContext) -> PartResult:
-    """Each quarter min(执行率, 100%) × 1; the yearly average min(平均, 100%) × 2."""
+    """Each quarter min(执行率, 100%) × per_quarter; the yearly average min(平均, 100%) × average.
+
+    A quarter's 执行率 is its cumulative progress over 序时进度 25/50/75/100%; the average
+    is the mean of the four uncapped rates.
+    """
     per_quarter, average_points = params["per_quarter"], params["average"]
-    rates = ctx.value("quarterly.rates")
-    average = ctx.value("quarterly.average_rate")
-    terms = [min(Fraction(r), 1) * per_quarter for r in rates]
-    avg_term = min(Fraction(average), 1) * average_points
+    rates = [Fraction(r) for r in ctx.value("quarterly.rates")]
+    average = Fraction(ctx.value("quarterly.average_rate"))
+    terms = [min(r, 1) * per_quarter for r in rates]
+    avg_term = min(average, 1) * average_points
     score = sum(terms, Fraction(0)) + avg_term
     working = (
         " + ".join(pts(t) for t in terms)
-        + f" + {pts(average_points)} × {pts(min(Fraction(average), 1))} = {pts(score)}"
-        + f"（各季度执行率 {'、'.join(pct(r) for r in rates)}，平均 {pct(average)}）"
+        + f" + {pts(average_points)} × {pts(min(average, 1))} = {pts(score)}"
+        + f"（各季度执行率 {'、'.join(pct(r) for r in rates)}，全年平均执行率 {pct(average)}）"
     )
     return PartResult(score, per_quarter * 4 + average_points, working, value=pct(average))
 
@@ -224,7 +250,7 @@ def adjustment(params: dict, ctx: RuleContext) -> PartResult:
     """调整、调剂规范性: full within the threshold, minus per_point for each point over it.
 
     Settings choose the denominator (adjusted or initial budget) and whether the deduction
-    counts whole points over the threshold or is proportional.
+    counts whole points over the threshold (per_point) or is proportional to the excess.
     """
     points, threshold, per_point = params["points"], params["threshold"], params["per_point"]
     denominator = ctx.settings.get("adjustment_denominator", "adjusted")
@@ -232,13 +258,20 @@ def adjustment(params: dict, ctx: RuleContext) -> PartResult:
     r = Fraction(ctx.value(f"budget.adjustment_ratio_{denominator}")) * 100
     over = r - threshold
     label = "调整后预算" if denominator == "adjusted" else "年初预算"
+    shown = f"{quantize(r, 2, 'half_up')}%"
+    head = f"调整、调剂比例 {shown}（以{label}为分母）"
     if over <= 0:
-        return PartResult(points, points, f"调整、调剂比例 {pts(r)}%（以{label}为分母），未超过 {pts(threshold)}%", value=f"{quantize(r, 2, 'half_up')}%")
-    steps = Fraction(over.numerator // over.denominator) if mode == "per_point" else over
+        return PartResult(points, points, f"{head}，未超过 {pts(threshold)}%，得 {pts(points)} 分", value=shown)
+    excess = f"超出 {pts(threshold)}% 的部分为 {quantize(over, 2, 'half_up')} 个百分点"
+    if mode == "per_point":
+        steps = Fraction(over.numerator // over.denominator)
+        how = f"{excess}，每超出一个（整）百分点扣 {pts(per_point)} 分"
+    else:
+        steps = over
+        how = f"{excess}，按超出比例每个百分点扣 {pts(per_point)} 分"
     deduct = min(points, steps * per_point)
-    how = "每超出一个百分点" if mode == "per_point" else "按超出比例"
-    reason = f"调整、调剂比例 {quantize(r, 2, 'half_up')}%（以{label}为分母），超出 {pts(threshold)}%，{how}扣 {pts(per_point)} 分"
-    return PartResult(points - deduct, points, reason, value=f"{quantize(r, 2, 'half_up')}%", deductions=[(deduct, reason)])
+    reason = f"{head}，{how}，扣 {pts(deduct)} 分"
+    return PartResult(points - deduct, points, reason, value=shown, deductions=[(deduct, reason)])
 
 
 @dataclass(frozen=True)
@@ -248,21 +281,28 @@ class RuleSpec:
     optional: dict[str, str] = field(default_factory=dict)
 
 
-# Parameter kinds: number, name (a fact or metric), bands, scores (status -> number), flag, text
+# Parameter kinds: number (not negative), amount (a fact or metric holding one number),
+# rate (a metric that is a ratio), count (a counted fact), enum (a fact with fixed choices),
+# bool (a yes/no fact), bands, scores (status -> number), flag (true/false), text.
 RULES: dict[str, RuleSpec] = {
     "judgement": RuleSpec(judgement, {"points": "number"}),
-    "deduct_per_item": RuleSpec(deduct_per_item, {"points": "number", "per": "number"}, {"count": "name"}),
+    "deduct_per_item": RuleSpec(deduct_per_item, {"points": "number", "per": "number"}, {"count": "count"}),
     "ratio": RuleSpec(
         ratio,
-        {"points": "number", "numerator": "name", "denominator": "name"},
+        {"points": "number", "numerator": "amount", "denominator": "amount"},
         {"cap": "number", "zero_if_over": "flag", "empty_reason": "text"},
     ),
     "bands": RuleSpec(
-        bands, {"bands": "bands"}, {"metric": "name", "numerator": "name", "denominator": "name", "empty_reason": "text"}
+        bands, {"bands": "bands"},
+        {"metric": "rate", "numerator": "amount", "denominator": "amount", "empty_reason": "text"},
     ),
     "quarterly_execution": RuleSpec(quarterly_execution, {"per_quarter": "number", "average": "number"}),
-    "tiered": RuleSpec(tiered, {"fact": "name", "scores": "scores"}, {"full_if": "name"}),
+    "tiered": RuleSpec(tiered, {"fact": "enum", "scores": "scores"}, {"full_if": "bool"}),
     "adjustment": RuleSpec(adjustment, {"points": "number", "threshold": "number", "per_point": "number"}),
+}
+# Parameters that go together: one of the alternatives must be given, completely.
+ONE_OF: dict[str, tuple[tuple[str, ...], ...]] = {
+    "bands": (("metric",), ("numerator", "denominator")),
 }
 
 
@@ -273,6 +313,20 @@ def known_names() -> set[str]:
     return set(BY_PATH) | set(metric_needs) | {
         "staff.total", "staff.authorized_total", "staff.on_payroll_total", "budget.adjustments",
     }
+
+
+def names_of_kind(kind: str) -> set[str]:
+    """The facts and metrics a parameter of this kind may name."""
+    from .metrics import NEEDS as metric_needs
+
+    if kind == "rate":
+        return {n for n in metric_needs if n.endswith("rate") or ".adjustment_ratio_" in n}
+    if kind == "amount":
+        single = {f.path for f in BY_PATH.values() if f.kind in ("money", "count", "percent")}
+        return single | {n for n in metric_needs if n != "quarterly.rates"}
+    if kind in ("count", "enum", "bool", "texts"):
+        return {f.path for f in BY_PATH.values() if f.kind == kind}
+    return known_names()
 
 
 def part_points(rule: str, params: dict) -> Fraction:

@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from .numbers import plain
-from .scoring import IndicatorScore, Scores
+from .scoring import IndicatorScore, Scores, is_judgement_part
 
 
 def _num(value: Decimal | Fraction | None) -> str | None:
@@ -22,29 +22,58 @@ def _num(value: Decimal | Fraction | None) -> str | None:
     return plain(value)
 
 
+def _exact(value: Fraction | None) -> str | None:
+    """An exact value: a decimal when it has one ("2.9"), else numerator/denominator ("39/7")."""
+    if value is None:
+        return None
+    rest = value.denominator
+    for prime in (2, 5):
+        while rest % prime == 0:
+            rest //= prime
+    return _num(value) if rest == 1 else f"{value.numerator}/{value.denominator}"
+
+
 def reason(s: IndicatorScore) -> str | None:
-    """Why the score is not simply the full weight by the rules: override or deductions."""
+    """Why the score is not the full weight: the override, the deductions, the zero rule, or
+    the working of each computed part that gave less than its points."""
     if s.override:
         return s.override.reason
     texts = [r for _, r in s.deductions]
     if s.zeroed:
         texts.append(s.zeroed)
+    texts += [
+        result.working for part, result in zip(s.indicator.parts, s.parts, strict=True)
+        if result and not result.deductions and result.score < result.points and not is_judgement_part(part.rule, part.params)
+    ]
     return "；".join(texts) or None
 
 
 def working(s: IndicatorScore) -> dict[str, Any]:
+    """Everything a reviewer needs to redo the score by hand.
+
+    The facts the rules read (as the report prints them), each part's computed value, score
+    and deductions with reasons, the exact sum, the computed (rounded) score, the final
+    score, and an override with its reason beside the computed score it replaces.
+    """
     parts = []
     for number, (part, result) in enumerate(zip(s.indicator.parts, s.parts, strict=True), start=1):
         entry: dict[str, Any] = {"part": number, "rule": part.rule, "label": part.label or None,
                                  "points": _num(result.points) if result else None}
         if result:
-            entry.update(score=_num(result.score), value=result.value, working=result.working,
+            entry.update(score=_exact(result.score), value=result.value, working=result.working,
                          not_applicable=result.not_applicable,
                          deductions=[{"points": _num(d), "reason": r} for d, r in result.deductions])
         parts.append(entry)
     return {
+        "facts": [{"key": f.key, "title": f.title, "value": f.value} for f in s.facts],
         "parts": parts,
-        "exact": _num(s.exact),
+        "deductions": [
+            {"part": number, "points": _num(d), "reason": r}
+            for number, result in enumerate(s.parts, start=1) if result for d, r in result.deductions
+        ],
+        "exact": _exact(s.exact),
+        "computed": _num(s.computed),
+        "final": _num(s.final),
         "missing_facts": list(s.missing),
         "zeroed": s.zeroed,
         "override": {"score": _num(s.override.score), "reason": s.override.reason,
@@ -62,6 +91,10 @@ def scores_to_data(scores: Scores) -> dict[str, Any]:
         "computed_total": _num(scores.computed_total),
         "computed_grade": scores.computed_grade,
         "levels": [{"name": lv.name, "weight": _num(lv.weight), "score": _num(lv.score)} for lv in scores.levels],
+        "groups": [
+            {"level": sub.level, "name": sub.name, "weight": _num(sub.weight), "score": _num(sub.score)}
+            for sub in scores.groups
+        ],
         "indicators": [
             {
                 "level": s.indicator.level,

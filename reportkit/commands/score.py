@@ -1,15 +1,25 @@
-"""reportkit score: every indicator with its working, the subtotals, total and grade."""
+"""reportkit score: every indicator with its working, the subtotals, total and grade.
+
+The terminal layout is one row per indicator (分值, 计算得分, 最终得分) under its 一级 and 二级
+rows with their subtotals; the working follows on indented lines, so it reads at 100 columns.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from rich.console import Console
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions
+from rich.measure import Measurement
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
-from ..numbers import plain
 from ..report import load_scores
-from ..scores_json import _num, reason, scores_to_json
+from ..scores_json import _num, scores_to_json
+from ..scoring import IndicatorScore, Scores, is_judgement_part
 
 NAME = "score"
 HELP = "计算并显示各项指标得分"
@@ -17,7 +27,7 @@ HELP = "计算并显示各项指标得分"
 
 def add_arguments(parser) -> None:  # noqa: ANN001
     parser.add_argument("dir", nargs="?", default=".", help="报告目录（默认当前目录）")
-    parser.add_argument("--json", action="store_true", help="以 JSON 输出")
+    parser.add_argument("--json", action="store_true", help="以 JSON 输出（含每项指标的计算过程）")
 
 
 def run(args) -> int:  # noqa: ANN001
@@ -25,27 +35,108 @@ def run(args) -> int:  # noqa: ANN001
     if args.json:
         print(scores_to_json(scores), end="")
         return 0
-    scores.require_complete(facts.file)
     console = Console(highlight=False)
-    table = Table(title=f"{facts.get('report.unit')} {facts.get('report.year')} 年度 · {scores.framework.title}")
-    for column in ("一级", "二级", "三级指标", "分值", "计算得分", "最终得分", "依据 / 扣分原因"):
-        table.add_column(column)
-    for s in scores.indicators:
-        basis = "；".join(p.working for p in s.parts if p)
-        why = reason(s)
-        final = plain(s.final)
-        if s.override:
-            final = f"[bold yellow]{final}（覆盖）[/]"
-            basis = f"覆盖原因：{s.override.reason}；规则计算：{_num(s.computed) or '缺少事实'}"
-        elif s.final < s.indicator.weight:
-            final = f"[red]{final}[/]"
-            basis = why or basis
-        table.add_row(s.indicator.level, s.indicator.group, s.indicator.name, _num(s.indicator.weight),
-                      "—" if s.judgement_only else _num(s.computed), final, basis)
-    console.print(table)
-    for lv in scores.levels:
-        console.print(f"{lv.name}：满分 {_num(lv.weight)} 分，得分 {lv.score} 分")
-    console.print(f"[bold]总分 {scores.total} 分，评价等级：{scores.grade}[/]")
-    if scores.computed_total is not None and scores.computed_total != scores.total:
-        console.print(f"按规则计算（不含覆盖）：{scores.computed_total} 分，{scores.computed_grade}")
+    title = f"{facts.get('report.unit')} {facts.get('report.year')} 年度 · {scores.framework.title}（{scores.framework.id}）"
+    console.print(table(scores, title))
+    for line in summary(scores):
+        console.print(Folded(line, "bold" if line.startswith("总分") else ""))
+    scores.require_complete(facts.file)
     return 0
+
+
+def working_lines(s: IndicatorScore) -> list[str]:
+    """The lines under an indicator: how each part scored, the facts read, override, missing facts."""
+    lines = []
+    for number, (part, result) in enumerate(zip(s.indicator.parts, s.parts, strict=True), start=1):
+        name = part.label or f"第{number}条"
+        if result is None:
+            continue
+        if is_judgement_part(part.rule, part.params):
+            lines += [f"{name} 扣 {_num(d)} 分：{r}" for d, r in result.deductions]
+        else:
+            lines.append(f"{name}：{result.working}" if part.label or len(s.parts) > 1 else result.working)
+    if s.zeroed:
+        lines.append(s.zeroed)
+    if s.facts:
+        lines.append("事实：" + "；".join(f"{f.title} {f.value}" for f in s.facts))
+    if s.missing:
+        lines.append("缺少事实：" + "、".join(s.missing))
+    if s.override:
+        computed = f"按规则计算 {s.computed} 分" if s.computed is not None else "缺少事实，按规则无法计算"
+        lines.append(f"覆盖为 {s.final} 分（{computed}），原因：{s.override.reason}")
+    return lines
+
+
+def table(scores: Scores, title: str) -> Table:
+    grid = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    grid.add_column("指标", ratio=1, overflow="fold")
+    for heading in ("分值", "计算", "得分"):
+        grid.add_column(heading, justify="right", no_wrap=True)
+    subtotals = {sub.name: sub for sub in scores.groups}
+    for level in scores.framework.levels:
+        sub = next(lv for lv in scores.levels if lv.name == level.name)
+        grid.add_row(Text(level.name, style="bold"), _num(level.weight), "", _shown(sub.score), style="bold")
+        for group in level.groups:
+            grid.add_row(Padding(group.name, (0, 0, 0, 2)), _num(group.weight), "", _shown(subtotals[group.name].score))
+            for s in (r for r in scores.indicators if r.indicator.level == level.name and r.indicator.group == group.name):
+                grid.add_row(Padding(s.indicator.name, (0, 0, 0, 4)), _num(s.indicator.weight),
+                             "—" if s.judgement_only and s.computed is not None else _shown(s.computed), _final(s))
+                for line in working_lines(s):
+                    grid.add_row(Padding(Folded(line, "dim"), (0, 0, 0, 6)), "", "", "")
+    return grid
+
+
+class Folded:
+    """Text wrapped for Chinese: a line may break between any two Chinese characters, but
+    never inside a number or a Latin word ("5.4130", "[90, inf)" stay whole when they fit)."""
+
+    _TOKENS = re.compile(r"[A-Za-z0-9.,%+\-_]+|\s+|.")
+
+    def __init__(self, text: str, style: str = ""):
+        self.text, self.style = text, style
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(min(8, options.max_width), min(cell_len(self.text), options.max_width))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions):  # noqa: ANN204
+        width, line = options.max_width, ""
+        for token in self._TOKENS.findall(self.text):
+            if line and cell_len(line + token.rstrip()) > width:
+                yield Text(line.rstrip(), style=self.style)
+                line = token.lstrip()
+            else:
+                line += token
+        yield Text(line.rstrip(), style=self.style)
+
+
+def _shown(value) -> str:  # noqa: ANN001
+    return "缺" if value is None else str(value)
+
+
+def _final(s: IndicatorScore) -> Text:
+    if s.final is None:
+        return Text("缺", style="bold red")
+    if s.differs:
+        return Text(f"{s.final}*", style="bold yellow")
+    return Text(str(s.final), style="red" if s.final < s.indicator.weight else "")
+
+
+def summary(scores: Scores) -> list[str]:
+    """The total and grade; the overrides and the total the rules give when they differ."""
+    lines = []
+    if scores.total is None:
+        lines.append("总分：尚有指标缺少事实，无法合计")
+        return lines
+    lines.append(f"总分 {scores.total} 分，评价等级：{scores.grade}")
+    overridden = [s for s in scores.indicators if s.differs]
+    if overridden:
+        items = "、".join(
+            f"{s.indicator.name} {s.final}（{'按规则 ' + str(s.computed) if s.computed is not None else '缺少事实，无法计算'}）"
+            for s in overridden
+        )
+        lines.append(f"* 覆盖得分 {len(overridden)} 项：{items}")
+        if scores.computed_total is not None:
+            lines.append(f"按规则计算（不含覆盖）：{scores.computed_total} 分，评价等级：{scores.computed_grade}")
+        else:
+            lines.append("按规则计算的总分：有指标缺少事实，无法合计")
+    return lines
