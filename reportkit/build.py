@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ReportError
+from .html_render import write_html
 from .pdf import PDF_HINT, PDF_MISSING, docx_to_pdf, find_soffice
 from .report import Report, load_report
 from .scores_json import scores_to_json
@@ -28,6 +29,12 @@ def docx_name(report: Report) -> str:
     return f"{report.title}.docx"
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _write_all(targets: dict[Path, Callable[[Path], None]], staged: dict[Path, Path]) -> None:
     """Write every target to a temporary file, then move them all into place.
 
@@ -41,7 +48,9 @@ def _write_all(targets: dict[Path, Callable[[Path], None]], staged: dict[Path, P
             os.close(fd)
             staged[target] = Path(tmp)
             writer(Path(tmp))
+        mode = 0o666 & ~_umask()  # mkstemp makes 0600 files; outputs are ordinary files
         for target, tmp in staged.items():
+            os.chmod(tmp, mode)
             os.replace(tmp, target)
     finally:
         for tmp in staged.values():
@@ -61,6 +70,7 @@ def build(root: Path, template: Path | None = None, pdf: bool = False) -> BuildR
     staged: dict[Path, Path] = {}
     targets: dict[Path, Callable[[Path], None]] = {
         docx: lambda p: render_docx(report, p, template),
+        docx.with_suffix(".html"): lambda p: write_html(report, p),
         out / "scores.json": lambda p: p.write_text(scores_to_json(report.scores), encoding="utf-8"),
     }
     if pdf:

@@ -13,6 +13,7 @@ COMMANDS = (
     "reportkit.commands.build",
     "reportkit.commands.score",
     "reportkit.commands.frameworks",
+    "reportkit.commands.preview",
 )
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
@@ -132,8 +133,9 @@ def _line_of(exc: BaseException, name: str) -> int | None:
     return line
 
 
-def render_text(source: str, context: dict[str, Any], file: str) -> str:
-    """Render one section's Markdown with the report's values."""
+@lru_cache(maxsize=256)
+def _compile(source: str, file: str) -> Template:
+    """Parse, vet and compile once per (text, file): the preview re-renders on every save."""
     try:
         ast = _ENV.parse(source, name=file, filename=file)
     except TemplateSyntaxError as exc:
@@ -143,9 +145,14 @@ def render_text(source: str, context: dict[str, Any], file: str) -> str:
             "正文中不允许使用 import、include、extends、macro 等模板指令",
             file=file, line=node.lineno, expected="只读取事实和指标，如 {{ budget.adjusted | wan }}",
         )
+    code = _ENV.compile(ast, name=file, filename=file)
+    return _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None))
+
+
+def render_text(source: str, context: dict[str, Any], file: str) -> str:
+    """Render one section's Markdown with the report's values."""
+    template = _compile(source, file)
     try:
-        code = _ENV.compile(ast, name=file, filename=file)
-        template = _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None))
         return template.render(context)
     except UndefinedError as exc:
         raise ReportError(
