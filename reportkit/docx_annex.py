@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from docx.oxml.ns import qn
 from lxml import etree
 
 from . import docx_styles as S
 from .docx_styles import StyleMap
-from .docx_xml import MM, cell, close_cell, row, table, text_paragraph
+from .docx_xml import MM, cell, close_cell, el, row, table, text_paragraph
 from .numbers import plain
 from .report import AnnexRow, Report
+from .selfeval import GridCell, targets_grid
 
 Head = tuple[str, int, str | None]  # text, columns spanned, vertical merge
 _UNDER = ("", 1, "continue")  # the lower part of a header cell merged from the row above
@@ -142,3 +144,48 @@ def annex_notes(report: Report, styles: StyleMap) -> list[etree._Element]:
     if notes:
         notes[0] = "附注：" + notes[0]
     return [text_paragraph(styles.id(S.ANNEX_NOTE), note) for note in notes]
+
+
+# The 自评表: section label, 任务名称, 完成情况 and four amounts; sum 225 mm (landscape).
+TARGETS_WIDTHS_MM = (14, 32, 55, 31, 31, 31, 31)
+
+
+def grid_table(grid: list[list[GridCell]], widths_mm: tuple[int, ...], styles: StyleMap) -> etree._Element:
+    """A table given as rows of cells with row and column spans (covered cells left out, as in HTML)."""
+    widths = [round(mm * MM) for mm in widths_mm]
+    element = table(styles.id(S.TABLE), widths, fixed=True)
+    text, head = styles.id(S.ANNEX_TEXT), styles.id(S.ANNEX_HEAD)
+    covered: dict[int, tuple[int, int]] = {}  # column → (rows still covered from above, columns)
+    for cells in grid:
+        tr = row()
+        column, pending = 0, iter(cells)
+        while column < len(widths):
+            if column in covered:  # the lower part of a cell merged from a row above
+                rows_left, span = covered[column]
+                tc = cell(sum(widths[column:column + span]), span, "continue")
+                close_cell(tc, text)
+                covered[column] = (rows_left - 1, span)
+                if rows_left == 1:
+                    del covered[column]
+            else:
+                c = next(pending)
+                span = c.colspan
+                tc = cell(sum(widths[column:column + span]), span, "restart" if c.rowspan > 1 else None)
+                if c.rowspan > 1:
+                    covered[column] = (c.rowspan - 1, span)
+                if c.vertical:
+                    tc[0].find(qn("w:vAlign")).addprevious(el("w:textDirection", {"w:val": "tbRlV"}))
+                for line in c.text.split("\n"):
+                    tc.append(text_paragraph(head if c.head else text, line, None if c.wide else "center"))
+            tr.append(tc)
+            column += span
+        element.append(tr)
+    return element
+
+
+def targets_table(report: Report, styles: StyleMap) -> list[etree._Element]:
+    """The 目标完成情况自评表, or nothing when the facts have no `targets`."""
+    if report.targets is None:
+        return []
+    grid = targets_grid(report.targets, report.cover["unit"], int(report.cover["year"]))
+    return [grid_table(grid, TARGETS_WIDTHS_MM, styles)]

@@ -22,7 +22,7 @@ from markupsafe import Markup
 import reportkit
 
 from . import docx_styles as S
-from .docx_annex import annex_notes, annex_table
+from .docx_annex import annex_notes, annex_table, targets_table
 from .docx_markdown import Story, render_paragraphs, render_tokens
 from .docx_package import (
     add_footnotes,
@@ -145,6 +145,9 @@ def _context(report: Report, story: Story) -> tuple[dict, list[Fragment]]:
         "annex_title": report.annex_title,
         "annex_table": body("附件评分表", "{{p annex_table }}", [annex_table(report, story.styles)]),
         "annex_notes": body("附注", "{{p annex_notes }}", annex_notes(report, story.styles)),
+        "annex_mark": "附件1" if report.targets else "附件",
+        "targets_title": report.targets_title,
+        "targets_table": body("目标完成情况自评表", "{{p targets_table }}", targets_table(report, story.styles)),
         "framework": report.framework.title,
         "total": str(report.scores.total),
         "grade": report.scores.grade,

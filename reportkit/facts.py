@@ -10,6 +10,7 @@ from typing import Any
 
 from .errors import ReportError
 from .facts_schema import ASSESSMENT_BLOCKS, BY_PATH, FIELDS, SECTIONS, Field, expected
+from .selfeval import Targets, parse_targets
 from .yamlio import Located, load_yaml
 
 
@@ -42,6 +43,7 @@ class Facts:
     judgements: dict[str, list[Judgement]] = field(default_factory=dict)
     overrides: dict[str, Override] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    targets: Targets | None = None  # the 目标完成情况自评表, when given
 
     def get(self, path: str, default: Any = None) -> Any:
         return self.values.get(path, default)
@@ -238,7 +240,7 @@ def parse_facts(data: Any, located: Located) -> Facts:
     extra: dict[str, Any] = {}
     for key, raw in data.items():
         key = str(key)
-        if key in ASSESSMENT_BLOCKS:
+        if key in ASSESSMENT_BLOCKS or key == "targets":
             continue
         if key == "extra":
             if not isinstance(raw, dict):
@@ -250,7 +252,7 @@ def parse_facts(data: Any, located: Located) -> Facts:
                 values[key] = _convert(BY_PATH[key], raw, located)
             continue
         if key not in SECTIONS:
-            known = "、".join(SECTIONS + [f.path for f in FIELDS if "." not in f.path] + ["extra", *ASSESSMENT_BLOCKS])
+            known = "、".join(SECTIONS + [f.path for f in FIELDS if "." not in f.path] + ["extra", "targets", *ASSESSMENT_BLOCKS])
             raise _fail(located, key, f"未知的键“{key}”；可用的顶层键：{known}")
         if raw is None:
             continue
@@ -282,6 +284,7 @@ def parse_facts(data: Any, located: Located) -> Facts:
         judgements=_judgements(data.get("judgements"), located),
         overrides=_overrides(data.get("overrides"), located),
         extra=extra,
+        targets=parse_targets(data.get("targets"), located),
     )
 
 

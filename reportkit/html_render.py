@@ -32,6 +32,7 @@ from .markdown import parser
 from .numbers import plain
 from .report import AnnexRow, Block, Report
 from .scoring import IndicatorScore, Scores
+from .selfeval import targets_grid
 
 WEB = Path(__file__).parent / "web"
 
@@ -502,6 +503,8 @@ def render_report(report: Report, pictures: Pictures, findings: Sequence[str] = 
         total=_num(scores.total), computed_total=_num(scores.computed_total)
         if scores.computed_total is not None and scores.computed_total != scores.total else None,
         notes=list(report.framework.notes), findings=list(findings),
+        targets=targets_grid(report.targets, report.cover["unit"], int(report.cover["year"]))
+        if report.targets else None,
     )
 
 

@@ -18,6 +18,9 @@ from .metrics import compute_metrics, nested
 from .numbers import plain
 from .outline import INTRO, OUTLINE, Section, fill
 from .scoring import Scores, score_report
+from .selfeval import TITLE as TARGETS_TITLE
+from .selfeval import Targets
+from .tables import chapter_of, make_tables, number_captions
 from .templating import render_text
 from .values import Score
 from .yamlio import read_text
@@ -70,6 +73,8 @@ class Report:
     annex_title: str
     annex_rows: list[AnnexRow]
     unknown_files: list[str]
+    targets_title: str = ""
+    targets: Targets | None = None  # the 目标完成情况自评表 annex, when the facts give it
 
 
 def _dec(value) -> Score:
@@ -94,6 +99,7 @@ def template_context(facts: Facts, framework: Framework, metrics: dict, scores: 
     context["levels"] = {lv.name: {"weight": _dec(lv.weight), "score": lv.score} for lv in scores.levels}
     context["total"] = scores.total
     context["grade"] = scores.grade
+    context["tables"] = make_tables(metrics)
     context["lost"] = [
         {"name": s.indicator.name, "weight": _dec(s.indicator.weight), "score": s.final,
          "lost": Score(_dec(s.indicator.weight) - s.final)}
@@ -113,11 +119,15 @@ def chapter_four(facts: Facts, framework: Framework, scores: Scores) -> list[str
     ]
 
 
-def _read_section(paths: Paths, section: Section, context: dict) -> Block | None:
+def _read_section(paths: Paths, section: Section, context: dict, captions: int = 0) -> tuple[Block | None, int]:
+    """The section's block and the chapter's table captions up to its end.
+
+    `captions`: the captions earlier in the chapter, from which generated tables are numbered 表N-M.
+    """
     path = paths.content / section.file
     if not path.is_file():
         if section.optional:
-            return None
+            return None, captions
         raise ReportError(
             f"缺少章节文件，请创建“{path}”（{section.guidance}）", file=path,
             expected="每个章节一个 Markdown 文件",
@@ -126,8 +136,8 @@ def _read_section(paths: Paths, section: Section, context: dict) -> Block | None
         raise ReportError("章节文件过大（超过 2 MB）", file=path, expected="不超过 2 MB 的 Markdown 文本")
     text = read_text(path)
     rel = str(path.relative_to(paths.root)) if path.is_relative_to(paths.root) else str(path)
-    markdown = render_text(text, context, rel)
-    return Block(2, section.number, section.title, rel, markdown, parse(markdown))
+    markdown, captions = number_captions(render_text(text, context, rel), chapter_of(section.file), captions)
+    return Block(2, section.number, section.title, rel, markdown, parse(markdown)), captions
 
 
 def assemble(facts: Facts, framework: Framework, metrics: dict, scores: Scores, paths: Paths, options: dict) -> Report:
@@ -135,7 +145,7 @@ def assemble(facts: Facts, framework: Framework, metrics: dict, scores: Scores, 
     year = facts.get("report.year")
     level = facts.get("report.level")
     context = template_context(facts, framework, metrics, scores)
-    intro = _read_section(paths, INTRO, context)
+    intro, _ = _read_section(paths, INTRO, context)
     blocks: list[Block] = []
     for chapter in OUTLINE:
         head = Block(1, chapter.number, fill(chapter.title, kind, year))
@@ -143,8 +153,9 @@ def assemble(facts: Facts, framework: Framework, metrics: dict, scores: Scores, 
         if chapter.generated:
             head.paragraphs = chapter_four(facts, framework, scores)
             continue
+        captions = 0
         for section in chapter.sections:
-            block = _read_section(paths, section, context)
+            block, captions = _read_section(paths, section, context, captions)
             block.title = fill(section.title, kind, year)
             blocks.append(block)
     known = {s.file for ch in OUTLINE for s in ch.sections} | {INTRO.file}
@@ -169,6 +180,7 @@ def assemble(facts: Facts, framework: Framework, metrics: dict, scores: Scores, 
         paths=paths, facts=facts, framework=framework, metrics=metrics, scores=scores, options=options,
         title=f"{year}年度{kind}整体绩效评价报告", cover=cover, intro=intro, blocks=blocks,
         annex_title=f"{kind}整体支出绩效评价指标评分情况表", annex_rows=rows, unknown_files=unknown,
+        targets_title=TARGETS_TITLE.replace("{主体}", kind), targets=facts.targets,
     )
 
 

@@ -154,6 +154,10 @@ def render_text(source: str, context: dict[str, Any], file: str) -> str:
     template = _compile(source, file)
     try:
         return template.render(context)
+    except ReportError as exc:  # from a callable such as tables.quarterly(): add where it was called
+        if exc.file is None:
+            exc.file, exc.line = file, _line_of(exc, file)
+        raise
     except UndefinedError as exc:
         raise ReportError(
             f"未知的名称：{_undefined_name(exc)}", file=file, line=_line_of(exc, file),

@@ -163,8 +163,10 @@ BODY = [
     ("Normal", "{{p block.body }}"),
     ("Normal", "{%p endfor %}"),
 ]
-ANNEX = [("附件标识", "附件"), ("附件标题", "{{ annex_title }}"), ("Normal", "{{p annex_table }}"),
-         ("Normal", "{{p annex_notes }}")]
+ANNEX = [("附件标识", "{{ annex_mark }}"), ("附件标题", "{{ annex_title }}"), ("Normal", "{{p annex_table }}"),
+         ("Normal", "{{p annex_notes }}"), ("Normal", "{%p if targets_table %}")]
+# The optional second annex (目标完成情况自评表) starts on a new page.
+TARGETS = [("附件标题", "{{ targets_title }}"), ("Normal", "{{p targets_table }}"), ("Normal", "{%p endif %}")]
 
 
 def clean_package(doc) -> None:
@@ -221,6 +223,8 @@ def main() -> None:
     add(doc, BODY)
     doc.add_section(WD_SECTION.NEW_PAGE)
     add(doc, ANNEX)
+    doc.add_paragraph("附件2", style="附件标识").paragraph_format.page_break_before = True
+    add(doc, TARGETS)
     cover, toc, body, annex = doc.sections
     page_numbers(body)
     page(annex, landscape=True)
