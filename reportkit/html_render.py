@@ -28,6 +28,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markupsafe import Markup
 
+from .codecache import bytecode_cache
 from .markdown import parser
 from .numbers import plain
 from .report import AnnexRow, Block, Report
@@ -481,7 +482,8 @@ def _lines(text: str) -> Markup:
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(WEB), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      bytecode_cache=bytecode_cache())
     env.filters["lines"] = _lines
     return env
 

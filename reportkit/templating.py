@@ -17,6 +17,7 @@ from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 
+from .codecache import cached_code
 from .errors import ReportError
 from .numbers import money, percent, plain, quantize
 from .values import Quotient
@@ -145,7 +146,7 @@ def _compile(source: str, file: str) -> Template:
             "正文中不允许使用 import、include、extends、macro 等模板指令",
             file=file, line=node.lineno, expected="只读取事实和指标，如 {{ budget.adjusted | wan }}",
         )
-    code = _ENV.compile(ast, name=file, filename=file)
+    code = cached_code(source, file, lambda: _ENV.compile(ast, name=file, filename=file))
     return _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None))
 
 

@@ -25,6 +25,14 @@ def write_sections(root: Path) -> None:
         (content / section.file).write_text(body, encoding="utf-8")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_code_cache(tmp_path_factory) -> None:
+    """Tests never read or fill the user's cache of compiled templates."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture
 def seed000(tmp_path: Path) -> Path:
     """Seed 000's facts with a body in every section."""
