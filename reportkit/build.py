@@ -63,7 +63,7 @@ def build(root: Path, template: Path | None = None, pdf: bool = False) -> BuildR
 
     if pdf and find_soffice() is None:  # fail before any work, with the install hint
         raise ReportError(PDF_MISSING, expected=PDF_HINT)
-    report = load_report(root)
+    report = _load_finished(root)
     out = report.paths.build
     template = template or _configured_template(report)
     docx = out / docx_name(report)
@@ -77,6 +77,22 @@ def build(root: Path, template: Path | None = None, pdf: bool = False) -> BuildR
         targets[docx.with_suffix(".pdf")] = lambda p: docx_to_pdf(staged[docx], p)
     _write_all(targets, staged)
     return BuildResult(report, list(targets))
+
+
+def _load_finished(root: Path) -> Report:
+    """The report, or — while it is still a scaffold being filled in — the to-do list that
+    `reportkit check` prints. The check runs only when something is missing, so a finished
+    report builds without paying for it."""
+    from .check import require_finished
+
+    try:
+        report = load_report(root)
+    except ReportError:
+        require_finished(root)
+        raise
+    if any(b.source and not b.markdown.strip() for b in report.blocks):
+        require_finished(root)
+    return report
 
 
 def _configured_template(report: Report) -> Path | None:

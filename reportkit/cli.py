@@ -13,22 +13,61 @@ COMMANDS = (
     "reportkit.commands.build",
     "reportkit.commands.score",
     "reportkit.commands.frameworks",
+    "reportkit.commands.import_",
     "reportkit.commands.preview",
+    "reportkit.commands.new",
+    "reportkit.commands.check",
+    "reportkit.commands.schema",
 )
 
 
+_ARGPARSE_WORDS = (
+    ("unrecognized arguments", "无法识别的参数"),
+    ("the following arguments are required", "缺少参数"),
+    ("invalid choice", "无效的选项"),
+    ("choose from", "可选"),
+    ("invalid int value", "需要整数"),
+    ("expected one argument", "需要一个值"),
+    ("argument ", "参数 "),
+)
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # noqa: ANN001
+        return super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
+    """argparse with its own words in Chinese."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+
     def error(self, message: str) -> None:  # argparse prints English; users read Chinese
         self.print_usage(sys.stderr)
+        for english, chinese in _ARGPARSE_WORDS:
+            message = message.replace(english, chinese)
         print(f"reportkit：参数错误：{message}", file=sys.stderr)
         raise SystemExit(2)
 
 
-def make_parser() -> tuple[argparse.ArgumentParser, dict]:
+def _command_name(module_path: str) -> str:
+    return module_path.rsplit(".", 1)[1].rstrip("_")  # commands.import_ -> import
+
+
+def make_parser(wanted: str | None = None) -> tuple[argparse.ArgumentParser, dict]:
+    """The parser with every command, or only `wanted` (start-up time: each command's
+    imports are loaded only when it runs)."""
     parser = _Parser(prog="reportkit", description="部门整体支出绩效评价报告工具")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     modules = {}
-    for name in COMMANDS:
+    paths = [p for p in COMMANDS if _command_name(p) == wanted] or list(COMMANDS)
+    for name in paths:
         module = importlib.import_module(name)
         command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
         module.add_arguments(command)
@@ -37,7 +76,8 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser, modules = make_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser, modules = make_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()

@@ -30,7 +30,8 @@ def quantize(value: Number, decimals: int = 2, mode: str = "truncate") -> Decima
         units = sign * int((abs(scaled) + Fraction(1, 2)).__floor__())
     else:
         raise ValueError(f"unknown rounding mode {mode!r}")
-    return (Decimal(units) / Decimal(scale)).quantize(Decimal(1).scaleb(-decimals))
+    # Exact: build the Decimal from its digits, so no context precision can round it.
+    return Decimal(units).scaleb(-decimals)
 
 
 def plain(value: Decimal) -> str:

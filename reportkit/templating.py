@@ -120,7 +120,7 @@ def _default(value: Any, fallback: Any = "") -> Any:
     return fallback if isinstance(value, StrictUndefined) else value
 
 
-_FORBIDDEN = (nodes.Import, nodes.FromImport, nodes.Include, nodes.Extends, nodes.Macro, nodes.CallBlock)
+FORBIDDEN = (nodes.Import, nodes.FromImport, nodes.Include, nodes.Extends, nodes.Macro, nodes.CallBlock)
 _ENV = make_environment()
 
 
@@ -141,7 +141,7 @@ def _compile(source: str, file: str) -> Template:
         ast = _ENV.parse(source, name=file, filename=file)
     except TemplateSyntaxError as exc:
         raise ReportError(f"{{{{ }}}} 表达式语法错误：{exc.message}", file=file, line=exc.lineno) from None
-    for node in ast.find_all(_FORBIDDEN):
+    for node in ast.find_all(FORBIDDEN):
         raise ReportError(
             "正文中不允许使用 import、include、extends、macro 等模板指令",
             file=file, line=node.lineno, expected="只读取事实和指标，如 {{ budget.adjusted | wan }}",

@@ -1,0 +1,166 @@
+"""`reportkit new`: a new report folder with every file the author fills in.
+
+Everything is generated from the tables the rest of reportkit reads — the facts file from
+facts_schema.FIELDS, the section files from outline, the options from config.OPTIONS — so
+a new fact or section shows up here without a second copy.
+
+After `new`, `reportkit check` lists what is still to do (facts to fill, sections to
+write) and `reportkit build` stops with that same list until it is empty.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .config import CONFIG_FILE, OPTIONS
+from .errors import ReportError
+from .facts_schema import BY_PATH, FIELDS, Field, expected
+from .framework import Framework, load_framework, shipped_ids
+from .outline import INTRO, OUTLINE, Section, fill
+from .schema import SCHEMA_FILE, schema_json, write_text_atomic
+from .scoring import is_judgement_part
+
+FACTS_FILE = "content/facts.yaml"
+GITIGNORE = "build/\n"
+
+
+def _check_target(root: Path) -> None:
+    if root.exists() and not root.is_dir():
+        raise ReportError("目标已存在且不是目录", file=root, expected="一个不存在的或空的目录")
+    if root.is_dir() and any(root.iterdir()):
+        raise ReportError(
+            "目录不是空的；为免覆盖已有文件，reportkit new 只在新目录或空目录中创建报告",
+            file=root, expected="一个不存在的或空的目录，如 reportkit new 2023年度报告 --year 2023 --unit 单位名称",
+        )
+
+
+def _check_arguments(year: int, unit: str, framework: str, level: str) -> None:
+    year_spec, unit_spec, level_spec = BY_PATH["report.year"], BY_PATH["report.unit"], BY_PATH["report.level"]
+    if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100:
+        raise ReportError(f"年度“{year}”不合理", key="--year", expected=expected(year_spec))
+    if not isinstance(unit, str) or not unit.strip() or "\n" in unit:
+        raise ReportError("单位名称不能为空，也不能换行", key="--unit", expected=unit_spec.help)
+    if level not in level_spec.choices:
+        raise ReportError(f"层级“{level}”不是可选值", key="--level", expected=expected(level_spec))
+    if framework not in shipped_ids():
+        raise ReportError(
+            f"找不到评价指标体系“{framework}”", key="--framework",
+            expected="以下编号之一：" + "、".join(shipped_ids()) + "（reportkit frameworks 列出全部）",
+        )
+
+
+def _scalar(value: object) -> str:
+    """A YAML scalar that reads back as exactly this value (JSON strings are valid YAML)."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
+
+
+def _field_comment(spec: Field) -> str:
+    unit = f"，单位：{spec.unit}" if spec.unit else ""
+    need = "，必填" if spec.required else ""
+    text = f"{spec.title}（{spec.path}{unit}{need}）"
+    if spec.help:
+        text += f"：{spec.help.rstrip('。')}"
+    # Money and counts follow the conventions stated once at the top of the file.
+    if spec.kind not in ("money", "count", "text"):
+        text += f"。填写：{expected(spec)}"
+    if not spec.required and spec.default not in (None, ()):
+        shown = ("是" if spec.default else "否") if isinstance(spec.default, bool) else spec.default
+        text += f"。不填则为 {shown}"
+    return text
+
+
+def facts_text(*, year: int, unit: str, framework: Framework, level: str) -> str:
+    """The commented facts file: every key of FIELDS, empty where the value is not known yet."""
+    given = {"report.unit": unit, "report.year": year, "report.framework": framework.id, "report.level": level}
+    lines = [
+        f"# yaml-language-server: $schema=../{SCHEMA_FILE}",
+        f"# 事实文件：{unit} {year} 年度部门整体支出绩效评价",
+        "# 每个数字只在这里填写一次，正文用 {{ 键名 }} 引用，如 {{ budget.adjusted | wan }} 万元。",
+        "# 金额单位一律为万元，只写数字，不带千分位逗号和单位（如 3303.88）；人数、项目数等写整数；",
+        "# 百分数只写数值（如 86.34）。不知道的先留空，reportkit check 会列出还需要填写的项目。",
+    ]
+    section = None
+    for spec in FIELDS:
+        head, _, leaf = spec.path.partition(".")
+        if leaf and head != section:
+            lines += ["", f"{head}:"]
+            section = head
+        elif not leaf:
+            lines.append("")
+            section = None
+        indent = "  " if leaf else ""
+        value = given.get(spec.path)
+        lines.append(f"{indent}# {_field_comment(spec)}")
+        lines.append(f"{indent}{leaf or head}:" + (f" {_scalar(value)}" if value is not None else ""))
+    lines += ["", *_assessment_comments(framework)]
+    return "\n".join(lines) + "\n"
+
+
+def _assessment_comments(framework: Framework) -> list[str]:
+    """How to write judgements, overrides and extra, with examples from the chosen framework."""
+    judged = next(
+        (i, n) for i in framework.indicators for n, p in enumerate(i.parts, start=1)
+        if is_judgement_part(p.rule, p.params)
+    )
+    computed = next(i for i in framework.indicators if not all(is_judgement_part(p.rule, p.params) for p in i.parts))
+    indicator, part = judged
+    return [
+        f"# 人工评判的扣分：《{framework.title}》中需要人工判断的条款，未列出的按达到标准、得满分计算。",
+        "# 按三级指标名称列出，每条写明第几条评分标准（part）、扣分（deduct）和原因（reason），例如：",
+        f"#   {indicator.name}:",
+        f"#     - {{part: {part}, deduct: 0.5, reason: 写明扣分原因}}",
+        "judgements:",
+        "",
+        "# 坚持与评分规则计算结果不同的得分（必须写明原因；reportkit check 会逐条列出两者），例如：",
+        f"#   {computed.name}: {{score: 1, reason: 写明原因}}",
+        "overrides:",
+        "",
+        "# 不在上表中的其他事实，可在正文中以 {{ extra.名称 }} 引用，例如：",
+        "# extra:",
+        "#   引航艘次: 23306",
+    ]
+
+
+def section_text(section: Section, year: int) -> str:
+    """A section file holding only its guidance, as a Jinja comment the report never shows."""
+    kind = BY_PATH["report.kind"].default
+    chapter = next((c for c in OUTLINE if section in c.sections), None)
+    where = f"{chapter.number}{fill(chapter.title, kind, year)} / " if chapter else ""
+    heading = f"{where}{section.number}{fill(section.title, kind, year)}"
+    lines = [
+        "{#",
+        f"  {heading}",
+        f"  {section.guidance}",
+        "  数字请用 {{ }} 引用事实和计算结果，如 {{ budget.execution_rate | pct }}；reportkit check 会核对手写的数字。",
+    ]
+    if section.optional:
+        lines.append("  本节可选：不需要时删除本文件。")
+    lines += ["  本注释不会出现在报告中，写完后可删除。", "#}", ""]
+    return "\n".join(lines)
+
+
+def config_text() -> str:
+    lines = ["# reportkit 构建选项，均为可选；去掉行首的 # 即可启用。"]
+    lines += [f"# {key}:    # {help}" for key, help in OPTIONS.items()]
+    return "\n".join(lines) + "\n"
+
+
+def scaffold(root: Path, *, year: int, unit: str, framework: str = "city-2021", level: str = "市") -> list[Path]:
+    """Create a report folder at `root` (new or empty) and return the files written."""
+    root = Path(root)
+    _check_target(root)
+    _check_arguments(year, unit, framework, level)
+    chosen = load_framework(framework, root)
+    unit = unit.strip()
+    files: dict[Path, str] = {
+        root / SCHEMA_FILE: schema_json(),
+        root / FACTS_FILE: facts_text(year=year, unit=unit, framework=chosen, level=level),
+    }
+    for section in [INTRO] + [s for chapter in OUTLINE for s in chapter.sections]:
+        files[root / "content" / section.file] = section_text(section, year)
+    files[root / CONFIG_FILE] = config_text()
+    files[root / ".gitignore"] = GITIGNORE
+    for path, text in files.items():
+        write_text_atomic(path, text)
+    return list(files)

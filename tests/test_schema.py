@@ -1,0 +1,81 @@
+"""Issue 6: `reportkit schema` — the facts file as a JSON Schema (draft 2020-12), from facts_schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reportkit.cli import main
+from reportkit.facts_schema import ASSESSMENT_BLOCKS, FIELDS
+from reportkit.schema import DIALECT, facts_schema, schema_json
+
+DATA = Path(__file__).parent / "data" / "check"
+
+
+def _property(schema: dict, path: str) -> dict:
+    head, _, leaf = path.partition(".")
+    block = schema["properties"][head]
+    return block["properties"][leaf] if leaf else block
+
+
+def test_every_fact_with_its_title_unit_help_and_requirement() -> None:
+    schema = facts_schema()
+    assert schema["$schema"] == DIALECT == "https://json-schema.org/draft/2020-12/schema"
+    for spec in FIELDS:
+        prop = _property(schema, spec.path)
+        assert prop["title"] == spec.title
+        assert spec.help.split("；")[0].rstrip("。") in prop["description"]
+        assert prop.get("x-unit", "") == spec.unit
+        head, _, leaf = spec.path.partition(".")
+        if leaf:
+            assert (leaf in schema["properties"][head].get("required", [])) == spec.required
+            assert schema["properties"][head]["additionalProperties"] is False
+        if spec.choices:
+            assert prop["enum"][: len(spec.choices)] == list(spec.choices)
+    assert schema["required"] == ["report", "budget"]
+    assert set(ASSESSMENT_BLOCKS) <= set(schema["properties"]) and "extra" in schema["properties"]
+    assert schema["additionalProperties"] is False
+
+
+def test_types_follow_the_kinds() -> None:
+    schema = facts_schema()
+    assert _property(schema, "budget.initial")["exclusiveMinimum"] == 0  # required and positive: no null
+    assert _property(schema, "budget.spent")["type"] == "number"
+    assert _property(schema, "budget.previous_initial")["type"] == ["number", "null"]
+    assert _property(schema, "satisfaction")["maximum"] == 100
+    assert _property(schema, "quarterly.cumulative_spent")["minItems"] == 4
+    assert _property(schema, "report.level")["enum"] == ["市", "区", None]
+    assert _property(schema, "key_tasks.unfinished")["default"] == 0
+    assert _property(schema, "compliance.violations")["default"] == []
+    headcount = _property(schema, "staff.authorized")["anyOf"]
+    assert {"type": "integer", "minimum": 0} in headcount and {"type": "null"} in headcount
+
+
+@pytest.mark.parametrize("seed", ["seed000", "seed001", "seed002"])
+def test_the_schema_names_every_key_the_seeds_use(seed: str) -> None:
+    schema = facts_schema()
+    data = yaml.safe_load((DATA / seed / "content" / "facts.yaml").read_text(encoding="utf-8"))
+    for key, value in data.items():
+        assert key in schema["properties"], key
+        block = schema["properties"][key]
+        if isinstance(value, dict) and "properties" in block:
+            assert set(value) <= set(block["properties"]), key
+
+
+def test_the_cli_prints_and_writes_the_same_schema(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["schema"]) == 0
+    printed = capsys.readouterr().out
+    assert printed == schema_json() and json.loads(printed) == facts_schema()
+    target = tmp_path / "nested" / "facts.schema.json"
+    assert main(["schema", "-o", str(target)]) == 0
+    assert target.read_text(encoding="utf-8") == printed
+    assert str(target) in capsys.readouterr().out
+
+
+def test_the_cli_refuses_a_directory(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["schema", "-o", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "不是文件" in err and "Traceback" not in err
