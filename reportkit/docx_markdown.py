@@ -35,6 +35,7 @@ from .docx_xml import (
     text_paragraph,
     text_run,
 )
+from .markdown import item_number
 
 # "表1-1 内设机构及主要职能" right before a table is its caption; "单位：万元" is a unit line.
 CAPTION_RE = re.compile(r"^表\s*[0-9０-９]+(\s*[-－—–.．]\s*[0-9０-９]+)*")
@@ -236,7 +237,9 @@ class _Writer:
         self._flush_label()
         state = self.lists[-1]
         if state[0]:
-            state[1] += 1
+            # The number the author typed: Chinese reports number by literal text, and
+            # "2. …" then "1. …" must not print as 2, 3.
+            state[1] = item_number(tok, state[1])
             # "1." as written gives "1."; "1)" gives the Chinese "（1）".
             self.label = f"（{state[1]}）" if tok.markup == ")" else f"{state[1]}. "
         else:

@@ -29,7 +29,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from .codecache import bytecode_cache
-from .markdown import parser
+from .markdown import item_number, parser
 from .numbers import plain
 from .report import AnnexRow, Block, Report
 from .scoring import IndicatorScore, Scores
@@ -192,7 +192,9 @@ class BodyRenderer(RendererHTML):
     def list_item_open(self, tokens, idx, options, env) -> str:  # noqa: ANN001
         state = self.lists[-1]
         if state[0]:
-            state[1] += 1
+            # The number the author typed: Chinese reports number by literal text, and
+            # "2. …" then "1. …" must not print as 2, 3.
+            state[1] = item_number(tokens[idx], state[1])
             # "1." as written gives "1."; "1)" gives the Chinese "（1）".
             self.label = f"（{state[1]}）" if tokens[idx].markup == ")" else f"{state[1]}. "
         else:

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
+
+# Headings that Chinese reports number by literal text, written as a paragraph of their own:
+# "1.资金管理情况" (level 3) and "（1）政府采购执行情况" (level 4). Short, one line, and not a
+# sentence (no closing 。；：), so a numbered body paragraph stays a paragraph.
+LITERAL_HEADINGS = (
+    ("h1", re.compile(r"^[0-9０-９]{1,2}[.．、]\s*\S")),
+    ("h2", re.compile(r"^[（(][0-9０-９]{1,2}[）)]\s*\S")),
+)
+MAX_HEADING_CHARS = 40
 
 
 @lru_cache(maxsize=1)
@@ -18,5 +28,31 @@ def parser() -> MarkdownIt:
     return md
 
 
+def _literal_heading(inline: Token) -> str | None:
+    text = inline.content
+    if "\n" in text or len(text) > MAX_HEADING_CHARS or text.rstrip()[-1:] in "。；;：:，,":
+        return None
+    return next((tag for tag, pattern in LITERAL_HEADINGS if pattern.match(text)), None)
+
+
+def recognise_literal_headings(tokens: list[Token]) -> list[Token]:
+    """Top-level paragraphs that are literal-numbered headings become heading tokens."""
+    for i in range(len(tokens) - 2):
+        opening, inline, closing = tokens[i : i + 3]
+        if opening.type != "paragraph_open" or opening.level != 0 or inline.type != "inline":
+            continue
+        tag = _literal_heading(inline)
+        if tag is None:
+            continue
+        opening.type, opening.tag, opening.markup = "heading_open", tag, "literal"
+        closing.type, closing.tag, closing.markup = "heading_close", tag, "literal"
+    return tokens
+
+
 def parse(text: str) -> list[Token]:
-    return parser().parse(text)
+    return recognise_literal_headings(parser().parse(text))
+
+
+def item_number(item: Token, previous: int) -> int:
+    """An ordered list item's number as written ("3." → 3), else the next one."""
+    return int(item.info) if item.info.isdigit() else previous + 1
