@@ -83,16 +83,20 @@ def _load_finished(root: Path) -> Report:
     """The report, or — while it is still a scaffold being filled in — the to-do list that
     `reportkit check` prints. The check runs only when something is missing, so a finished
     report builds without paying for it."""
-    from .check import require_finished
-
     try:
         report = load_report(root)
     except ReportError:
-        require_finished(root)
+        _require_finished(root)
         raise
     if any(b.source and not b.markdown.strip() for b in report.blocks):
-        require_finished(root)
+        _require_finished(root)
     return report
+
+
+def _require_finished(root: Path) -> None:
+    from .check import require_finished  # only on this path: keeps start-up short
+
+    require_finished(root)
 
 
 def _configured_template(report: Report) -> Path | None:
