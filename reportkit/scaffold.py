@@ -119,6 +119,24 @@ def _assessment_comments(framework: Framework) -> list[str]:
         "# 不在上表中的其他事实，可在正文中以 {{ extra.名称 }} 引用，例如：",
         "# extra:",
         "#   引航艘次: 23306",
+        "",
+        *_targets_comments(),
+    ]
+
+
+def _targets_comments() -> list[str]:
+    """The optional 目标完成情况自评表 block, commented out (selfeval.py reads it)."""
+    return [
+        "# 可选：整体支出绩效目标完成情况自评表（填写后在评分表之后生成附件 2）。金额单位万元，表中换算为元；",
+        "# budget_fiscal、spent_fiscal 为其中财政拨款，不填则等于全额。去掉行首的 # 即可启用，例如：",
+        "# targets:",
+        "#   tasks:        # 年度主要任务：名称、完成情况、预算数、执行数",
+        "#     - {name: 基本支出, result: 保障人员工资福利和日常运转, budget: 4997.24, spent: 4956.51}",
+        "#     - {name: 某某项目, result: 完成情况, budget: 9326.40, budget_fiscal: 8926.40, spent: 8712.58}",
+        "#   goals:        # 年度总体目标：预期目标、实际完成情况",
+        "#     - {expected: 年初设定的总体目标, actual: 实际完成情况}",
+        "#   indicators:   # 绩效指标：一级、二级、三级指标、预期指标值、实际完成指标值",
+        "#     - {level: 产出指标, group: 数量指标, name: 指标名称, expected: ≥60公里, actual: 52.6公里}",
     ]
 
 

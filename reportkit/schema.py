@@ -149,12 +149,6 @@ def facts_schema() -> dict[str, Any]:
     assert set(blocks) == set(ASSESSMENT_BLOCKS)
     properties.update(blocks)
     properties["targets"] = targets_schema()
-    properties["targets"] = {
-        "title": "目标完成情况自评表",
-        "description": "可选：部门（单位）整体支出绩效目标完成情况自评表的内容（年度主要任务、总体目标、绩效指标）。",
-        "type": ["object", "null"],
-        "properties": {key: {"type": "array", "items": {"type": "object"}} for key in ("tasks", "goals", "indicators")},
-    }
     properties["extra"] = {
         "title": "自定义事实",
         "description": "不在固定事实表中的数字或文字，可在正文中以 {{ extra.名称 }} 引用。",

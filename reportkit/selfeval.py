@@ -236,7 +236,8 @@ def _run(items: tuple[Indicator, ...], k: int, key) -> int:  # noqa: ANN001
 
 def targets_schema() -> dict[str, Any]:
     """The `targets` block in the JSON Schema of facts.yaml (reportkit/schema.py)."""
-    text = {"type": "string", "minLength": 1}
+    # Read as text: a bare number (actual: 17) is accepted as the words "17".
+    text = {"anyOf": [{"type": "string", "minLength": 1}, {"type": "number"}]}
     amount = {"type": "number", "minimum": 0, "description": "万元，表中换算为元"}
 
     def listing(title: str, keys: tuple[str, ...], required: list[str], kinds: dict[str, dict]) -> dict[str, Any]:
@@ -247,7 +248,7 @@ def targets_schema() -> dict[str, Any]:
     return {
         "title": "目标完成情况自评表",
         "description": "可选：填写后在评分表之后生成“整体支出绩效目标完成情况自评表”附件。",
-        "type": "object",
+        "type": ["object", "null"],  # an empty `targets:` is no annex
         "properties": {
             "tasks": listing("年度主要任务完成情况", _KEYS["tasks"], ["name", "result", "budget", "spent"],
                              {k: amount for k in ("budget", "budget_fiscal", "spent", "spent_fiscal")}),

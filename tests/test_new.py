@@ -17,6 +17,7 @@ from reportkit.importer import set_report_fields
 from reportkit.outline import all_sections
 from reportkit.scaffold import scaffold
 from reportkit.schema import SCHEMA_FILE, schema_json
+from reportkit.selfeval import parse_targets
 from reportkit.yamlio import load_yaml
 
 SEED000 = Path(__file__).parent / "data" / "check" / "seed000" / "content" / "facts.yaml"
@@ -177,3 +178,19 @@ def test_new_accepts_an_empty_folder(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     assert main(["new", str(tmp_path / "empty"), "--year", "2022", "--unit", "某局"]) == 0
     assert (tmp_path / "empty" / "content" / "facts.yaml").is_file()
+
+
+def test_the_commented_targets_example_works_once_uncommented(fresh: Path) -> None:
+    """The scaffold shows the optional 目标完成情况自评表 block; uncommented, it loads as written."""
+    path = fresh / "content" / "facts.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("# targets:")
+    block = "\n".join(line[2:] for line in text[start:].splitlines() if line.startswith("# "))
+    data, _ = load_yaml(path)
+    assert "targets" not in data  # commented out: no annex unless the author wants one
+    path.write_text(text + "\n" + block + "\n", encoding="utf-8")
+    data, located = load_yaml(path)
+    targets = parse_targets(data["targets"], located)
+    assert [t.name for t in targets.tasks] == ["基本支出", "某某项目"]
+    assert targets.tasks[1].budget_fiscal < targets.tasks[1].budget
+    assert len(targets.goals) == 1 and targets.indicators[0].name == "指标名称"

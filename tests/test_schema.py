@@ -79,3 +79,49 @@ def test_the_cli_refuses_a_directory(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["schema", "-o", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "不是文件" in err and "Traceback" not in err
+
+
+# -- the schema as editors use it: a real JSON Schema validator (jsonschema) -------------------
+
+EXAMPLE = Path(__file__).parents[1] / "content" / "facts.yaml"
+
+
+def _validator():
+    import jsonschema  # a test dependency (pyproject: the "test" extra)
+
+    schema = facts_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _errors(data: dict) -> list[str]:
+    return sorted(".".join(map(str, e.absolute_path)) for e in _validator().iter_errors(data))
+
+
+@pytest.mark.parametrize("path", [EXAMPLE, *(DATA / s / "content" / "facts.yaml" for s in ("seed000", "seed001", "seed002"))],
+                         ids=["example", "seed000", "seed001", "seed002"])
+def test_the_facts_files_reportkit_accepts_are_valid_against_the_schema(path: Path) -> None:
+    assert _errors(yaml.safe_load(path.read_text(encoding="utf-8"))) == []
+
+
+def test_the_schema_rejects_what_the_loader_rejects() -> None:
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data["budget"]["adjusted"] = "3,303.88万元"
+    data["budget"]["spent"] = -1
+    data["satisfaction"] = 186
+    data["staff"]["unknown"] = 1
+    data["targets"]["tasks"][0].pop("spent")
+    data["targets"]["indicators"][0]["actual"] = None
+    assert _errors(data) == ["budget.adjusted", "budget.spent", "satisfaction", "staff",
+                             "targets.indicators.0.actual", "targets.tasks.0"]
+
+
+def test_the_targets_block_is_described_in_full() -> None:
+    targets = facts_schema()["properties"]["targets"]
+    assert targets["required"] == ["tasks", "goals", "indicators"]
+    task = targets["properties"]["tasks"]["items"]
+    assert set(task["properties"]) == {"name", "result", "budget", "budget_fiscal", "spent", "spent_fiscal"}
+    assert task["properties"]["budget"]["minimum"] == 0 and task["additionalProperties"] is False
+    assert targets["properties"]["indicators"]["items"]["required"] == ["level", "group", "name", "expected", "actual"]
+    assert _errors({"report": {"unit": "x", "year": 2023}, "budget": {"initial": 1, "adjusted": 1, "spent": 1},
+                    "targets": None}) == []
