@@ -9,6 +9,10 @@ the name, at most a short connecting word (为、达到、：…), then the numb
 so "满意度为85.34%" is checked and "满意度达到 85%以上" or "80%≤满意度<90%的" are not. A
 number agrees when it is the value at the precision it is written with (rounded or
 truncated): "执行率为95.6%" agrees with 95.63%.
+
+In pipe tables a number is tied to a name in the cell before it ("| 满意度 | 85.34% |"), or,
+in a quarter's row, to a quarterly name heading its column ("| 第一季度 | … | 85.07% |");
+columns headed by another year, 上年 or a project are about something else.
 """
 
 from __future__ import annotations
@@ -412,6 +416,89 @@ class _Checker:
                      f"正文写“{m[0]}”得 {typed} 分，评分结果为 {final} 分{extra}", ref, group=SCORES)
 
 
+def _cells(text: str) -> list[tuple[int, str]]:
+    """A pipe-table row split into (offset, stripped text) per cell; escaped \\| stays in."""
+    bounds = [m.start() for m in re.finditer(r"(?<!\\)\|", text)]
+    if not bounds:
+        return []
+    if text[: bounds[0]].strip():
+        bounds.insert(0, -1)  # a row written without the leading |
+    if text[bounds[-1] + 1:].strip():
+        bounds.append(len(text))
+    cells = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        raw = text[a + 1:b]
+        cells.append((a + 1 + len(raw) - len(raw.lstrip()), raw.strip()))
+    return cells
+
+
+_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+# A table cell that is just a name, with its unit in brackets: "满意度", "年初预算(万元)".
+_LABEL = re.compile(rf"^(?P<name>[^()]+?)\s*(?:\((?P<unit>{_UNITS})\))?$")
+_CELL_NUMBER = re.compile(rf"^({_NUM})\s*({_UNITS})?$")
+
+
+class _Table:
+    """The pipe table being read: its header cells, once the delimiter row has been seen."""
+
+    def __init__(self) -> None:
+        self.header: list[str] | None = None
+        self.pending: list[str] | None = None  # the row before a possible delimiter row
+
+    def feed(self, text: str) -> bool:
+        """True when `text` is a body row of a table (its header then in self.header)."""
+        if "|" not in text:
+            self.header = self.pending = None
+            return False
+        if self.pending is not None and _DELIMITER.match(text):
+            self.header, self.pending = self.pending, None
+            return False
+        if self.header is None:
+            self.pending = [c for _, c in _cells(text)]
+            return False
+        return True
+
+
+def _label(cell: str) -> tuple[str, str | None] | None:
+    """The name and the unit of a label cell that is exactly one of the TERMS."""
+    m = _LABEL.match(cell)
+    if not m or m["name"] not in _BY_WORD:
+        return None
+    return m["name"], m["unit"]
+
+
+def check_table_row(checker: _Checker, text: _Text, header: list[str]) -> None:
+    """Typed numbers in a table: a name cell and the number in the next cell ("满意度 | 85.34%"),
+    or a quarter's row under a column named by a quarterly term ("第一季度 | … | 85.07%")."""
+    cells = _cells(text.text)
+    row = " ".join(c for _, c in cells)
+    quarter = checker.quarter(cells[0][1]) if cells else None
+    for j, (start, cell) in enumerate(cells):
+        number = _CELL_NUMBER.match(cell)
+        if not number or not text.by_author(start, start + len(number[1])):
+            continue
+        head = header[j] if j < len(header) else ""
+        year = re.search(r"(?:19|20)\d\d", head)
+        if _OTHER_SUBJECT.search(head) or (year and int(year[0]) != checker.ctx.facts.get("report.year")):
+            continue  # a column of last year's or a project's figures
+        named = _label(cells[j - 1][1]) if j else None
+        if named and not _OTHER_SUBJECT.search(cells[j - 1][1]):
+            word, unit_in_label = named
+            sentence = row
+        elif isinstance(quarter, int) and j and _label(head) and _BY_WORD[_label(head)[0]][1].startswith(QUARTER):
+            word, unit_in_label = _label(head)
+            sentence = cells[0][1]
+        else:
+            continue
+        title, target, kind = _BY_WORD[word]
+        name = checker.target(target, sentence)
+        if name is None:
+            continue
+        head_unit = re.search(rf"\(({_UNITS})\)", head)
+        unit = number[2] or unit_in_label or (head_unit[1] if head_unit else None)
+        checker.compare(text, word, title, name, kind, _decimal(number[1]), unit, start, cell)
+
+
 def plain_f(value: Fraction) -> str:
     return plain(Decimal(value.numerator) / Decimal(value.denominator))
 
@@ -421,8 +508,14 @@ def check_numbers(rendered: list[Rendered], facts: Facts, framework: Framework, 
     findings: list[Finding] = []
     for file in rendered:
         checker = _Checker(_Context(file.file, facts_file, facts, framework, metrics, scores))
+        table = _Table()
         for line in file.lines:
-            if line.text.strip():
-                checker.line(normalize(line))
+            if not line.text.strip():
+                table.feed("")
+                continue
+            text = normalize(line)
+            checker.line(text)
+            if table.feed(text.text):
+                check_table_row(checker, text, table.header or [])
         findings += checker.findings
     return findings

@@ -179,6 +179,39 @@ def test_numbers_that_agree_or_are_about_something_else_are_not_flagged(tmp_path
     assert after == before
 
 
+# Typed numbers in pipe tables: a name cell and the number beside it, or a quarter's row under
+# a column named by a quarterly term. (table rows, the one wrong cell or None)
+TABLES = [
+    ("| 指标 | 数值 |\n|---|---|\n| 年初预算（万元） | 57,373.02 |\n| 满意度 | 85.34% |\n", "85.34%"),
+    ("| 指标 | 2021年 |\n|---|---|\n| 年初预算 | 57373.20万元 |\n", "57373.20万元"),
+    ("| 项目 | 金额（万元） |\n| :-- | --: |\n| “三公”经费预算 | 8.98 |\n| 日常公用经费决算 | 187.02 |\n", "8.98"),
+    ("| 季度 | 累计支出（万元） | 执行率 |\n|---|---|---|\n| 第一季度 | 13,757.79 | 85.07% |\n"
+     "| 第二季度 | 33,261.44 | 108.23% |\n| 全年 | 60,994.53 | 90.69% |\n", "108.23%"),
+    ("| 指标 | 2021年 | 2020年 |\n|---|---|---|\n| 年初预算 | 57,373.02 | 43,622.58 |\n", None),
+    ("| 指标 | 2020年 |\n|---|---|\n| 年初预算 | 43,622.58 |\n", None),  # last year's column
+    ("| 项目 | 执行率 |\n|---|---|\n| 口岸建设项目 | 72.5% |\n", None),  # a project's rate
+    ("| 上年满意度 | 83.12% |\n|---|---|\n| 满意度 | 86.3% |\n", None),
+    ("满意度 | 85.34%\n", None),  # no delimiter row: not a table
+]
+
+
+@pytest.mark.parametrize(("table", "wrong"), TABLES, ids=[t[1] or f"fine{k}" for k, t in enumerate(TABLES)])
+def test_typed_numbers_in_tables(tmp_path: Path, table: str, wrong: str | None) -> None:
+    root = copy(tmp_path, "seed000")
+    before = set(problems(root))
+    path = root / EFFICIENCY
+    start = len(path.read_text(encoding="utf-8").splitlines()) + 2
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + table, encoding="utf-8")
+    added = [f for f in check_report(root).findings if f.severity == WARNING and (f.severity, f.file, f.line) not in before]
+    if wrong is None:
+        assert added == []
+        return
+    assert len(added) == 1, [f.message for f in added]
+    row = next(k for k, line in enumerate(table.splitlines()) if wrong in line)
+    assert (added[0].file, added[0].line) == (EFFICIENCY, start + row)
+    assert added[0].suggestion and added[0].suggestion.startswith("{{")
+
+
 def test_a_formula_of_references_that_repeats_a_quarter_is_caught(tmp_path: Path) -> None:
     root = copy(tmp_path, "seed000")
     terms = " + ".join(f"{{{{ quarters[{i}].rate | pct }}}}" for i in (0, 1, 2, 2))
