@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from types import CodeType
 from typing import Any
 
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
@@ -136,7 +137,14 @@ def _line_of(exc: BaseException, name: str) -> int | None:
 
 @lru_cache(maxsize=256)
 def _compile(source: str, file: str) -> Template:
-    """Parse, vet and compile once per (text, file): the preview re-renders on every save."""
+    """Compile once per (text, file): the preview re-renders on every save, and the disk
+    cache holds only code that passed _vetted_code, so a cached text is not parsed again."""
+    code = cached_code(source, file, lambda: _vetted_code(source, file))
+    return _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None))
+
+
+def _vetted_code(source: str, file: str) -> CodeType:
+    """Parse, refuse the directives a section may not use, and compile."""
     try:
         ast = _ENV.parse(source, name=file, filename=file)
     except TemplateSyntaxError as exc:
@@ -146,8 +154,7 @@ def _compile(source: str, file: str) -> Template:
             "正文中不允许使用 import、include、extends、macro 等模板指令",
             file=file, line=node.lineno, expected="只读取事实和指标，如 {{ budget.adjusted | wan }}",
         )
-    code = cached_code(source, file, lambda: _ENV.compile(ast, name=file, filename=file))
-    return _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None))
+    return _ENV.compile(ast, name=file, filename=file)
 
 
 def render_text(source: str, context: dict[str, Any], file: str) -> str:

@@ -47,3 +47,18 @@ def test_cache_can_be_switched_off(tmp_path: Path, monkeypatch) -> None:
     assert codecache.cache_dir() is None
     assert render_fresh("{{ a.b }}", "w.md") == "3"
     assert not list(tmp_path.rglob("*.code"))
+
+
+def test_a_cached_text_is_not_parsed_again_and_a_refused_one_never_cached(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    parsed = []
+    parse = templating._ENV.parse
+    monkeypatch.setattr(templating._ENV, "parse", lambda *a, **k: parsed.append(1) or parse(*a, **k))
+    render_fresh("值 {{ a.b }}", "v.md")
+    render_fresh("值 {{ a.b }}", "v.md")
+    assert len(parsed) == 1  # the second build reads the vetted code from disk
+    for _ in range(2):  # refused every time: nothing refused is ever written to the cache
+        with pytest.raises(ReportError) as info:
+            render_fresh("一\n{% import 'os' as os %}\n", "u.md")
+        assert info.value.line == 2 and "import" in str(info.value)
+    assert len(list(tmp_path.rglob("*.code"))) == 1
