@@ -28,9 +28,11 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markupsafe import Markup
 
+from .check_findings import Finding
 from .codecache import bytecode_cache
 from .markdown import item_number, parser
 from .numbers import plain
+from .preview_findings import Placed, finding_view, place, summary
 from .report import AnnexRow, Block, Report
 from .scoring import IndicatorScore, Scores
 from .selfeval import targets_grid
@@ -122,8 +124,9 @@ class Notes:
 class BodyRenderer(RendererHTML):
     """markdown-it tokens of one section body → HTML. Never changes the tokens."""
 
-    def __init__(self, pictures: Pictures, base: Path, notes: Notes, prefix: str):
+    def __init__(self, pictures: Pictures, base: Path, notes: Notes, prefix: str, after: dict[int, str]):
         super().__init__()
+        self.after = after  # token index → HTML put right after that token (check findings)
         self.pictures = pictures
         self.base = base
         self.notes = notes
@@ -136,6 +139,21 @@ class BodyRenderer(RendererHTML):
 
     def render_section(self, tokens: Sequence[Token]) -> str:
         return self.render(tokens, parser().options, {})
+
+    def render(self, tokens, options, env) -> str:  # noqa: ANN001
+        """As RendererHTML.render, with `self.after` inserted."""
+        out: list[str] = []
+        for i, token in enumerate(tokens):
+            if token.type == "inline":
+                if token.children:
+                    out.append(self.renderInline(token.children, options, env))
+            elif token.type in self.rules:
+                out.append(self.rules[token.type](tokens, i, options, env))
+            else:
+                out.append(self.renderToken(tokens, i, options, env))
+            if i in self.after:
+                out.append(self.after[i])
+        return "".join(out)
 
     # -- blocks --
 
@@ -308,9 +326,9 @@ class BodyRenderer(RendererHTML):
 
 
 def render_body(tokens: Sequence[Token], pictures: Pictures, base: Path, notes: Notes | None = None,
-                prefix: str = "b") -> str:
-    """One section body as HTML."""
-    return BodyRenderer(pictures, base, notes or Notes(), prefix).render_section(tokens)
+                prefix: str = "b", after: dict[int, str] | None = None) -> str:
+    """One section body as HTML; `after`: HTML to put right after the token with that index."""
+    return BodyRenderer(pictures, base, notes or Notes(), prefix, after or {}).render_section(tokens)
 
 
 # -- the annex table -------------------------------------------------------------------------
@@ -460,7 +478,15 @@ class BlockView:
     html: Markup
 
 
-def block_views(report: Report, pictures: Pictures) -> list[BlockView]:
+def findings_html(findings: Sequence[Finding]) -> str:
+    if not findings:
+        return ""
+    template = environment().get_template("finding.html")
+    return "".join(template.render(f=finding_view(f)) for f in findings)
+
+
+def block_views(report: Report, pictures: Pictures, placed: dict[str, Placed] | None = None) -> list[BlockView]:
+    """The intro and every block as HTML; `placed`: check findings by section file."""
     notes = Notes()
     root = report.paths.root
     views = []
@@ -470,7 +496,9 @@ def block_views(report: Report, pictures: Pictures) -> list[BlockView]:
         bid = "intro" if level == 0 else f"b{k}"
         if block.source:
             base = (root / block.source).parent
-            html = render_body(block.tokens, pictures, base, notes, bid)
+            spot = (placed or {}).get(block.source, Placed())
+            after = {i: findings_html(found) for i, found in spot.after.items()}
+            html = render_body(block.tokens, pictures, base, notes, bid, after) + findings_html(spot.end)
         else:
             html = "".join(f"<p>{escapeHtml(text)}</p>\n" for text in block.paragraphs)
         views.append(BlockView(bid, level, "" if level == 0 else block.heading, block.source, Markup(html)))
@@ -495,18 +523,21 @@ def asset(name: str) -> str:
     return (WEB / name).read_text(encoding="utf-8")
 
 
-def render_report(report: Report, pictures: Pictures, findings: Sequence[str] = ()) -> str:
+def render_report(report: Report, pictures: Pictures, findings: Sequence[Finding] = ()) -> str:
     """The report's part of the page: outline, the report itself and the score panel.
 
-    `findings`: lines from `reportkit check` to show above the scores (none yet).
+    `findings` (from `reportkit check`, the preview only): each one about a section line right
+    after its paragraph, the others above the scores.
     """
     scores = report.scores
+    placed, others = place(report, findings)
     return environment().get_template("report.html").render(
-        report=report, blocks=block_views(report, pictures),
+        report=report, blocks=block_views(report, pictures, placed),
         annex_header=annex_header(report), annex_body=annex_body(report), levels=score_view(scores),
         total=_num(scores.total), computed_total=_num(scores.computed_total)
         if scores.computed_total is not None and scores.computed_total != scores.total else None,
-        notes=list(report.framework.notes), findings=list(findings),
+        notes=list(report.framework.notes), findings=[finding_view(f) for f in others],
+        findings_summary=summary(findings), placed=len(findings) - len(others),
         targets=targets_grid(report.targets, report.cover["unit"], int(report.cover["year"]))
         if report.targets else None,
     )

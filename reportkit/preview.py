@@ -6,6 +6,10 @@ page through server-sent events; the page then fetches /fragment and swaps it in
 reader keeps their place. Bad input shows its message in the page; the next good save
 brings the report back. Nothing the author writes stops the server.
 
+`reportkit check` takes longer than a rebuild, so it stays off that path: once the files
+have been still for CHECK_AFTER_SECONDS, the watcher checks the last good build and, unless
+a file changed meanwhile, publishes it again with the findings beside their paragraphs.
+
 Only a fixed set of routes is served: /, /fragment, /events, /assets/<name> from a fixed
 list, and /images/<path> for picture files that resolve inside the report folder (symlinks
 followed). Everything else is 404; there is no directory listing.
@@ -17,11 +21,13 @@ import errno
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
 
+from .check import check_report
+from .check_findings import Finding
 from .config import CONFIG_FILE, find_root
 from .errors import ReportError
 from .html_render import (
@@ -34,11 +40,13 @@ from .html_render import (
     render_report,
 )
 from .outline import all_sections
-from .report import load_report
+from .preview_findings import summary
+from .report import Report, load_report
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8000
 POLL_SECONDS = 0.05
+CHECK_AFTER_SECONDS = 0.3  # no change for this long: run `reportkit check`
 KEEPALIVE_SECONDS = 15
 ASSETS = {"report.css": "text/css; charset=utf-8", "preview.js": "text/javascript; charset=utf-8"}
 PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -62,26 +70,32 @@ def _stat(path: Path) -> tuple[int, int, int] | None:
 
 @dataclass(frozen=True)
 class Build:
-    """One rebuild: the HTML of the report (or of its error) and how long it took."""
+    """One version of the page: the HTML of the report (or of its error), how long its
+    rebuild took, and the check findings shown in it."""
 
     version: int
     ok: bool
     title: str
     fragment: str
     ms: int
+    findings: tuple[Finding, ...] = ()  # shown in the fragment, once the build was checked
 
 
 class Draft:
     """A report folder, its latest HTML, and the files whose change triggers a rebuild."""
 
-    def __init__(self, root: Path, log: Log = _print):
+    def __init__(self, root: Path, log: Log = _print, check_after: float = CHECK_AFTER_SECONDS):
         self.root = root
         self.log = log
+        self.check_after = check_after
         self.extra: set[Path] = set()  # framework file, template, pictures of the last good build
         self.changed = threading.Condition()
         self.closed = False
         self.build = Build(0, False, "报告预览", "", 0)
         self.seen: dict[Path, tuple[int, int, int] | None] = {}
+        self.unchecked: Report | None = None  # the last build's report, until it is checked
+        self.built_at = 0.0  # time.monotonic() of the last build
+        self.had_findings = False  # the last check found something
         self.rebuild()
 
     def watched(self) -> set[Path]:
@@ -97,18 +111,24 @@ class Draft:
     def snapshot(self) -> dict[Path, tuple[int, int, int] | None]:
         return {path: _stat(path) for path in self.watched()}
 
-    def poll(self) -> bool:
-        """Rebuild if a watched file was saved, created or removed since the last look."""
+    def modified(self) -> list[Path]:
+        """Watched files saved, created or removed since the last build read them."""
         now = self.snapshot()
-        changed = sorted(p for p in now if now[p] != self.seen.get(p))
+        return sorted(p for p in now if now[p] != self.seen.get(p))
+
+    def poll(self) -> bool:
+        """Rebuild if a watched file changed; check the build once nothing changed for a while."""
+        changed = self.modified()
         if changed:
             self.rebuild(changed)
+        elif self.unchecked is not None and time.monotonic() - self.built_at >= self.check_after:
+            self.check()
         return bool(changed)
 
     def rebuild(self, changed: list[Path] | None = None) -> Build:
         seen = self.snapshot()  # taken before reading: a save during the build is seen next time
         start = time.perf_counter()
-        ok, title = False, "报告预览"
+        ok, title, report = False, "报告预览", None
         try:
             report = load_report(self.root)
             pictures = Pictures(report.paths.root, embed=False)
@@ -126,6 +146,8 @@ class Draft:
         for path in self.watched() - seen.keys():  # newly watched: the framework, a picture
             seen[path] = _stat(path)
         self.seen = seen
+        self.unchecked = report if ok else None
+        self.built_at = time.monotonic()
         with self.changed:
             self.build = Build(self.build.version + 1, ok, title, fragment, ms)
             self.changed.notify_all()
@@ -134,6 +156,32 @@ class Draft:
         files = "、".join(self._name(p) for p in changed or [])
         self.log(f"{time.strftime('%H:%M:%S')} {files + '：' if files else ''}{line}")
         return self.build
+
+    def check(self) -> None:
+        """Check the last build and publish it again with the findings, unless a file changed
+        meanwhile (then the next poll rebuilds, and that build is checked in turn)."""
+        report, self.unchecked = self.unchecked, None
+        if report is None:
+            return
+        start = time.perf_counter()
+        try:
+            findings = check_report(self.root).findings
+            fragment = render_report(report, Pictures(report.paths.root, embed=False), findings) if findings else ""
+        except Exception as exc:  # noqa: BLE001 - the preview goes on without the findings
+            if not self.modified():  # else a save in the meantime explains it; the rebuild comes next
+                self.log(f"{time.strftime('%H:%M:%S')} 检查时出现内部错误：{type(exc).__name__}: {exc}")
+            return
+        if self.modified():
+            return
+        if findings:
+            with self.changed:
+                self.build = replace(self.build, version=self.build.version + 1, fragment=fragment,
+                                     findings=tuple(findings))
+                self.changed.notify_all()
+        if findings or self.had_findings:  # silent while there is nothing to report
+            ms = round((time.perf_counter() - start) * 1000)
+            self.log(f"{time.strftime('%H:%M:%S')} 检查：{summary(findings) or '没有发现问题'}（{ms} 毫秒）")
+        self.had_findings = bool(findings)
 
     def _inputs(self, report) -> set[Path]:  # noqa: ANN001
         """A framework file and Word template inside the folder, read by this build."""

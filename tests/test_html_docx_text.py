@@ -80,7 +80,7 @@ def _norm(text: str) -> str:
 class _HtmlSections(HTMLParser):
     """Visible text of each <section data-block> body; footnotes apart, as Word keeps them."""
 
-    SKIP = {"chapter", "section"}  # the heading itself
+    SKIP = {"chapter", "section", "finding"}  # the heading itself; a check finding (preview only)
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

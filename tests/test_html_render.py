@@ -9,6 +9,7 @@ import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 
+from reportkit.check_findings import Finding
 from reportkit.html_render import (
     Notes,
     Pictures,
@@ -200,6 +201,9 @@ def test_check_findings_hook(seed000: Path) -> None:
     report = load_report(seed000)
     pictures = Pictures(seed000, embed=False)
     assert "检查结果" not in render_report(report, pictures)
-    html = render_report(report, pictures, ["content/1-4-预算执行情况.md:5：“执行率”写作 <99%>，与事实不符"])
-    assert "<h3>检查结果</h3>" in html
-    assert "<li>content/1-4-预算执行情况.md:5：“执行率”写作 &lt;99%&gt;，与事实不符</li>" in html
+    finding = Finding("warning", "facts", "执行率写作 <99%>，可疑", "content/facts.yaml", 5, "budget.spent")
+    html = render_report(report, pictures, [finding])
+    assert "<h3>检查结果：1 个警告</h3>" in html
+    assert ('<aside class="finding warning"><span class="finding-severity">警告</span> '
+            '<span class="finding-location">content/facts.yaml:5</span> '
+            '<span class="finding-text">键“budget.spent”：执行率写作 &lt;99%&gt;，可疑</span></aside>') in html
