@@ -18,6 +18,7 @@ followed). Everything else is 404; there is no directory listing.
 from __future__ import annotations
 
 import errno
+import hashlib
 import threading
 import time
 from collections.abc import Callable
@@ -60,12 +61,31 @@ def _print(line: str) -> None:
     print(line, flush=True)
 
 
-def _stat(path: Path) -> tuple[int, int, int] | None:
+# A file's modification time moves in clock ticks (a few milliseconds on many systems): two
+# saves of the same size within one tick look alike. While a file is this fresh, its
+# content's digest is compared too.
+FRESH_NS = 2_000_000_000
+FRESH_MAX_BYTES = 1 << 20
+
+Stamp = tuple[int, int, int, bytes | None]  # mtime_ns, size, inode, digest while fresh
+
+
+def _stat(path: Path) -> Stamp | None:
     try:
         st = path.stat()
+        digest = None
+        if time.time_ns() - st.st_mtime_ns < FRESH_NS and st.st_size <= FRESH_MAX_BYTES:
+            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
     except OSError:
         return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
+    return (st.st_mtime_ns, st.st_size, st.st_ino, digest)
+
+
+def _differ(a: Stamp | None, b: Stamp | None) -> bool:
+    """Saved, created or removed: another stat, or, while both are fresh, other content."""
+    if a is None or b is None:
+        return a is not b
+    return a[:3] != b[:3] or (a[3] is not None and b[3] is not None and a[3] != b[3])
 
 
 @dataclass(frozen=True)
@@ -92,7 +112,7 @@ class Draft:
         self.changed = threading.Condition()
         self.closed = False
         self.build = Build(0, False, "报告预览", "", 0)
-        self.seen: dict[Path, tuple[int, int, int] | None] = {}
+        self.seen: dict[Path, Stamp | None] = {}
         self.unchecked: Report | None = None  # the last build's report, until it is checked
         self.built_at = 0.0  # time.monotonic() of the last build
         self.had_findings = False  # the last check found something
@@ -108,13 +128,13 @@ class Draft:
             pass
         return files | self.extra
 
-    def snapshot(self) -> dict[Path, tuple[int, int, int] | None]:
+    def snapshot(self) -> dict[Path, Stamp | None]:
         return {path: _stat(path) for path in self.watched()}
 
     def modified(self) -> list[Path]:
         """Watched files saved, created or removed since the last build read them."""
         now = self.snapshot()
-        return sorted(p for p in now if now[p] != self.seen.get(p))
+        return sorted(p for p in now if _differ(now[p], self.seen.get(p)))
 
     def poll(self) -> bool:
         """Rebuild if a watched file changed; check the build once nothing changed for a while."""

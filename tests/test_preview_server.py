@@ -289,3 +289,25 @@ def test_command_refuses_a_folder_that_is_no_report(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "reportkit", "preview", str(tmp_path), "--port", "0"],
                             capture_output=True, text=True, encoding="utf-8", timeout=60)
     assert result.returncode == 2 and "找不到 content/facts.yaml" in result.stderr
+
+
+def test_a_second_save_within_one_clock_tick_is_seen(folder: Path) -> None:
+    """Same size, same modification time (two saves inside one timestamp tick): the content differs."""
+    draft = Draft(folder, lambda line: None)
+    section = folder / "content" / SECTION
+    _edit(section, "第一稿。\n")
+    assert draft.poll() and "第一稿。" in draft.build.fragment
+    stamp = section.stat()
+    _edit(section, "第二稿。\n")
+    os.utime(section, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert section.stat().st_size == stamp.st_size and section.stat().st_mtime_ns == stamp.st_mtime_ns
+    assert draft.poll() and "第二稿。" in draft.build.fragment
+    assert not draft.poll()  # and once only
+
+
+def test_an_old_file_is_compared_by_its_stat_alone(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once a file is no longer fresh its digest is dropped: that alone is no change."""
+    draft = Draft(folder, lambda line: None)
+    assert not draft.poll()
+    monkeypatch.setattr("reportkit.preview.FRESH_NS", 0)
+    assert not draft.poll()
