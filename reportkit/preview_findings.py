@@ -19,13 +19,10 @@ from typing import Any
 from markdown_it.token import Token
 
 from .check_findings import ERROR, NOTICE, SEVERITIES, TODO, WARNING, Finding
-from .check_sections import render_lines
 from .report import Block, Report, template_context
-from .templating import make_environment
 from .yamlio import read_text
 
 MEASURES = {ERROR: "个", WARNING: "个", TODO: "项", NOTICE: "条"}  # 2 个警告，3 条提示
-_ENV = make_environment()
 
 
 @dataclass(frozen=True)
@@ -75,6 +72,9 @@ def top_blocks(tokens: Sequence[Token]) -> list[tuple[range, int]]:
 
 def rendered_lines(source: str, context: dict[str, Any], rel: str) -> dict[int, int]:
     """Source line → index of the last rendered line holding text from it."""
+    # Imported here: `reportkit build` renders HTML through this module and never needs it.
+    from .check_sections import _ENV, render_lines
+
     rendered = render_lines(_ENV.parse(source, name=rel, filename=rel), context, rel)
     return {line: k for k, text in enumerate(rendered.lines) for line in text.sources}
 
