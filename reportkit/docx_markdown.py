@@ -35,11 +35,8 @@ from .docx_xml import (
     text_paragraph,
     text_run,
 )
-from .markdown import item_number
+from .markdown import CAPTION_RE, UNIT_RE, is_cjk, item_number, plain_text
 
-# "表1-1 内设机构及主要职能" right before a table is its caption; "单位：万元" is a unit line.
-CAPTION_RE = re.compile(r"^表\s*[0-9０-９]+(\s*[-－—–.．]\s*[0-9０-９]+)*")
-UNIT_RE = re.compile(r"^[（(]?单位\s*[：:][^。；;，,]{1,12}$")
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_PICTURE_HEIGHT = 200 * 36000  # EMU: 200 mm, inside the 225 mm text height of A4
 BULLETS = ("•", "◦", "▪")
@@ -88,23 +85,6 @@ def _footnote_bodies(tokens: list[Token]) -> dict[int, list[Token]]:
         elif current is not None and tok.type != "footnote_anchor":
             current.append(tok)
     return bodies
-
-
-def _plain(tokens: list[Token]) -> str:
-    """Inline tokens as plain text (an image's alt text)."""
-    parts = []
-    for tok in tokens:
-        if tok.type == "image":
-            parts.append(_plain(tok.children or []))
-        elif tok.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        else:
-            parts.append(tok.content)
-    return "".join(parts)
-
-
-def _cjk(char: str) -> bool:
-    return bool(char) and ("\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\uffef")
 
 
 def _align(tok: Token) -> str | None:
@@ -332,7 +312,7 @@ class _Writer:
             if kind == "softbreak":
                 before = children[k - 1].content[-1:] if k else ""
                 after = children[k + 1].content[:1] if k + 1 < len(children) else ""
-                self._text("" if _cjk(before) and _cjk(after) else " ", marks)  # 中文换行不加空格
+                self._text("" if is_cjk(before) and is_cjk(after) else " ", marks)  # 中文换行不加空格
             elif kind == "hardbreak":
                 self.p.append(break_run())
             elif kind == "code_inline":
@@ -394,7 +374,7 @@ class _Writer:
     def _image(self, tok: Token, marks: dict[str, int]) -> None:
         inline = self._picture(tok)
         if inline is None:  # remote, outside the folder, too large or unreadable: the alt text
-            self._text(_plain(tok.children or []), marks)
+            self._text(plain_text(tok.children or []), marks)
         else:
             self.p.append(el("w:r", None, el("w:drawing", None, inline)))
 

@@ -30,7 +30,7 @@ from markupsafe import Markup
 
 from .check_findings import Finding
 from .codecache import bytecode_cache
-from .markdown import item_number, parser
+from .markdown import CAPTION_RE, UNIT_RE, is_cjk, item_number, parser, plain_text
 from .numbers import plain
 from .preview_findings import Placed, finding_view, place, summary
 from .report import AnnexRow, Block, Report
@@ -39,18 +39,11 @@ from .selfeval import targets_grid
 
 WEB = Path(__file__).parent / "web"
 
-# As reportkit/docx_markdown.py: "表1-1 …" right before a table is its caption, "单位：万元" a unit line.
-CAPTION_RE = re.compile(r"^表\s*[0-9０-９]+(\s*[-－—–.．]\s*[0-9０-９]+)*")
-UNIT_RE = re.compile(r"^[（(]?单位\s*[：:][^。；;，,]{1,12}$")
 BULLETS = ("•", "◦", "▪")
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
                ".bmp": "image/bmp"}
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
-
-
-def _cjk(char: str) -> bool:
-    return bool(char) and ("\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\uffef")
 
 
 def _num(value: Decimal | Fraction | None) -> str:
@@ -59,19 +52,6 @@ def _num(value: Decimal | Fraction | None) -> str:
     if isinstance(value, Fraction):
         value = Decimal(value.numerator) / Decimal(value.denominator)
     return plain(value)
-
-
-def _plain(tokens: Sequence[Token]) -> str:
-    """Inline tokens as plain text (an image's alt text), as the Word file writes it."""
-    parts = []
-    for tok in tokens:
-        if tok.type == "image":
-            parts.append(_plain(tok.children or []))
-        elif tok.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        else:
-            parts.append(tok.content)
-    return "".join(parts)
 
 
 # -- pictures --------------------------------------------------------------------------------
@@ -278,14 +258,14 @@ class BodyRenderer(RendererHTML):
     def softbreak(self, tokens, idx, options, env) -> str:  # noqa: ANN001
         before = tokens[idx - 1].content[-1:] if idx else ""
         after = tokens[idx + 1].content[:1] if idx + 1 < len(tokens) else ""
-        return "" if _cjk(before) and _cjk(after) else " "  # 中文换行不加空格
+        return "" if is_cjk(before) and is_cjk(after) else " "  # 中文换行不加空格
 
     def hardbreak(self, tokens, idx, options, env) -> str:  # noqa: ANN001
         return "<br>\n"
 
     def image(self, tokens, idx, options, env) -> str:  # noqa: ANN001
         tok = tokens[idx]
-        alt = _plain(tok.children or [])
+        alt = plain_text(tok.children or [])
         path = picture_path(str(tok.attrGet("src") or ""), self.base, self.pictures.root)
         url = self.pictures.url(path) if path and not self.in_note else None
         if url is None:  # remote, outside the folder, not a picture: the alt text, as in Word

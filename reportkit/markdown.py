@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -17,6 +18,27 @@ LITERAL_HEADINGS = (
     ("h2", re.compile(r"^[（(][0-9０-９]{1,2}[）)]\s*\S")),
 )
 MAX_HEADING_CHARS = 40
+# "表1-1 …" right before a table is its caption; "单位：万元" (before or after it) its unit line.
+CAPTION_RE = re.compile(r"^表\s*[0-9０-９]+(\s*[-－—–.．]\s*[0-9０-９]+)*")
+UNIT_RE = re.compile(r"^[（(]?单位\s*[：:][^。；;，,]{1,12}$")
+
+
+def is_cjk(char: str) -> bool:
+    """A Chinese character or full-width mark: a line break between two of them is no space."""
+    return bool(char) and ("\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\uffef")
+
+
+def plain_text(tokens: Sequence[Token]) -> str:
+    """Inline tokens as plain text (an image's alt text), the same in the Word file and the HTML."""
+    parts = []
+    for tok in tokens:
+        if tok.type == "image":
+            parts.append(plain_text(tok.children or []))
+        elif tok.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        else:
+            parts.append(tok.content)
+    return "".join(parts)
 
 
 @lru_cache(maxsize=1)

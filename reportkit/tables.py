@@ -9,19 +9,17 @@ one, so a table typed by hand and a generated one share the sequence.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from .errors import ReportError
+from .markdown import CAPTION_RE
 from .numbers import money, percent
 from .outline import OUTLINE
 
 # Stands for the chapter number of a caption until the section is numbered (a private-use
 # character: it cannot occur in a report).
 NUMBER_MARK = "\ue010"
-# A caption paragraph as docx_markdown.py and html_render.py recognise it.
-CAPTION_RE = re.compile(r"^表\s*[0-9０-９]+(\s*[-－—–.．]\s*[0-9０-９]+)*")
 QUARTER_NAMES = ("第一季度", "第二季度", "第三季度", "第四季度")
 DASH = "—"
 
