@@ -67,6 +67,9 @@ _RATES = (
     ("budget.adjustment_ratio_adjusted", "budget.adjustments", "budget.adjusted", "调整、调剂比例"),
 )
 _SUSPICIOUS = Fraction(3, 2)
+# Counts whose default (0) gives full marks when the key is left out: check says it is assumed.
+# (A missing violations list is simply none, as missing judgements are: the rule is met.)
+_ASSUMED = ("key_tasks.unfinished", "petitions.received")
 
 
 @dataclass
@@ -253,6 +256,11 @@ def _suspicious(facts: Facts, metrics: dict, skip: set[str]) -> list[Finding]:
     for spec in FIELDS:
         if spec.path.startswith("report.") and "封面" in spec.help and not facts.has(spec.path):
             add(NOTICE, spec.path, f"封面“{spec.title}”未填写，将留空")
+    for path in _ASSUMED:
+        if facts.line(path) is None and path not in skip:
+            spec = BY_PATH[path]
+            add(NOTICE, path, f"“{spec.title}”未填写，按 {spec.default} 计算（{spec.help}）",
+                "确认无误；如有，请在事实文件中填写")
     return out
 
 

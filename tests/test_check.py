@@ -351,3 +351,15 @@ def test_any_text_is_checked_without_crashing_and_findings_point_at_its_lines(pa
     for finding in check_numbers([rendered], facts, framework, metrics, scores):
         assert finding.file == "content/x.md" and 1 <= finding.line <= len(lines)
         assert finding.message
+
+
+def test_facts_left_out_that_default_to_full_marks_are_said(tmp_path: Path) -> None:
+    """No petitions block, no key-task count: scored as none, and said so."""
+    root = copy(tmp_path, "seed000")
+    before = problems(root)
+    edit(root, "content/facts.yaml", "petitions: {received: 62, replied: 62, on_time: 62}\n", "")
+    edit(root, "content/facts.yaml", "key_tasks: {unfinished: 0}\n", "")
+    notices = {f.key: f for f in check_report(root).findings if f.severity == NOTICE and f.key}
+    assert {"petitions.received", "key_tasks.unfinished"} <= set(notices)
+    assert "按 0 计算" in notices["petitions.received"].message and "信访" in notices["petitions.received"].message
+    assert problems(root) == before  # an assumption, not a mistake
