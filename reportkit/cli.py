@@ -6,6 +6,7 @@ import argparse
 import importlib
 import sys
 
+from . import __version__
 from .errors import ReportError
 
 # Each command module defines NAME, HELP, add_arguments(parser) and run(args) -> int.
@@ -64,6 +65,8 @@ def make_parser(wanted: str | None = None) -> tuple[argparse.ArgumentParser, dic
     """The parser with every command, or only `wanted` (start-up time: each command's
     imports are loaded only when it runs)."""
     parser = _Parser(prog="reportkit", description="部门整体支出绩效评价报告工具")
+    parser.add_argument("-V", "--version", action="version", version=f"reportkit {__version__}",
+                        help="显示版本并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     modules = {}
     paths = [p for p in COMMANDS if _command_name(p) == wanted] or list(COMMANDS)

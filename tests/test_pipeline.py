@@ -110,3 +110,15 @@ def test_missing_section_names_the_file_to_create(seed000) -> None:
     with pytest.raises(ReportError) as info:
         load_report(seed000)
     assert "1-3-预算编制情况.md" in str(info.value) and "请创建" in str(info.value)
+
+
+def test_version(capsys: pytest.CaptureFixture) -> None:
+    from importlib.metadata import version
+
+    from reportkit import __version__
+    from reportkit.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"reportkit {__version__}" == f"reportkit {version('reportkit')}"
