@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -19,6 +18,7 @@ import time
 from pathlib import Path
 
 import pypandoc
+from workcopy import copy_report
 
 from reportkit.report import load_report
 
@@ -42,10 +42,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp) / "report"
-        shutil.copytree(args.dir / "content", work / "content")
-        if (args.dir / "reportkit.yaml").exists():
-            shutil.copy(args.dir / "reportkit.yaml", work / "reportkit.yaml")
+        work = copy_report(args.dir, tmp)
         # pandoc gets the same Markdown reportkit renders: every section after {{ }} substitution.
         report = load_report(work)
         parts = [f"# {b.heading}\n\n{b.markdown}" for b in ([report.intro] if report.intro else []) + report.blocks]

@@ -17,7 +17,6 @@ import argparse
 import os
 import queue
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,7 @@ import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+from workcopy import copy_report
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -78,10 +78,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp) / "report"
-        shutil.copytree(args.dir / "content", work / "content")
-        if (args.dir / "reportkit.yaml").is_file():
-            shutil.copy(args.dir / "reportkit.yaml", work / "reportkit.yaml")
+        work = copy_report(args.dir, tmp)
         section = work / "content" / SECTION
         original = section.read_text(encoding="utf-8")
 

@@ -482,12 +482,11 @@ def check_table_row(checker: _Checker, text: _Text, header: list[str]) -> None:
         if _OTHER_SUBJECT.search(head) or (year and int(year[0]) != checker.ctx.facts.get("report.year")):
             continue  # a column of last year's or a project's figures
         named = _label(cells[j - 1][1]) if j else None
+        column = _label(head) if j and isinstance(quarter, int) else None
         if named and not _OTHER_SUBJECT.search(cells[j - 1][1]):
-            word, unit_in_label = named
-            sentence = row
-        elif isinstance(quarter, int) and j and _label(head) and _BY_WORD[_label(head)[0]][1].startswith(QUARTER):
-            word, unit_in_label = _label(head)
-            sentence = cells[0][1]
+            (word, unit_in_label), sentence = named, row
+        elif column and _BY_WORD[column[0]][1].startswith(QUARTER):
+            (word, unit_in_label), sentence = column, cells[0][1]
         else:
             continue
         title, target, kind = _BY_WORD[word]

@@ -69,21 +69,22 @@ def make_tables(metrics: dict[str, Any]) -> dict[str, Callable[..., str]]:
         header = ["季度", "累计支出（万元）", "全年预算（万元）", "支出进度", "序时进度", "执行率"]
         return _table(header, rows, caption)
 
+    def ratio_table(name: str, title: str, whole: str, part: str, rate: str, header: list[str],
+                    caption: Any) -> str:
+        """One row: two amounts and the rate between them (— when it cannot be computed)."""
+        if metrics.get(whole) is None or metrics.get(part) is None:
+            raise _missing(f"tables.{name}（{title}）", f"{whole}、{part}")
+        value = metrics.get(rate)
+        row = [money(metrics[whole]), money(metrics[part]), percent(value) if value is not None else DASH]
+        return _table(header, [row], caption)
+
     def procurement(caption: Any = None) -> str:
-        plan, actual = metrics.get("procurement.plan"), metrics.get("procurement.actual")
-        if plan is None or actual is None:
-            raise _missing("tables.procurement（政府采购执行情况表）", "procurement.plan、procurement.actual")
-        executed = metrics.get("procurement.rate")
-        row = [money(plan), money(actual), percent(executed) if executed is not None else DASH]
-        return _table(["采购计划金额", "实际采购金额", "政府采购执行率"], [row], caption)
+        return ratio_table("procurement", "政府采购执行情况表", "procurement.plan", "procurement.actual",
+                           "procurement.rate", ["采购计划金额", "实际采购金额", "政府采购执行率"], caption)
 
     def fixed_assets(caption: Any = None) -> str:
-        total, in_use = metrics.get("fixed_assets.total"), metrics.get("fixed_assets.in_use")
-        if total is None or in_use is None:
-            raise _missing("tables.fixed_assets（固定资产利用情况表）", "fixed_assets.total、fixed_assets.in_use")
-        used = metrics.get("fixed_assets.use_rate")
-        row = [money(total), money(in_use), percent(used) if used is not None else DASH]
-        return _table(["固定资产总额", "在用固定资产", "固定资产利用率"], [row], caption)
+        return ratio_table("fixed_assets", "固定资产利用情况表", "fixed_assets.total", "fixed_assets.in_use",
+                           "fixed_assets.use_rate", ["固定资产总额", "在用固定资产", "固定资产利用率"], caption)
 
     tables = {"quarterly": quarterly, "procurement": procurement, "fixed_assets": fixed_assets}
     for function in tables.values():
