@@ -141,11 +141,13 @@ def load_yaml(path: Path) -> tuple[Any, Located]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise ReportError(
-            f"YAML 语法错误：{_problem(exc.problem or str(exc), _line_text(text, line))}",
-            file=path, line=line,
-            expected="合法的 YAML",
-        ) from None
+        problem = _problem(exc.problem or str(exc), _line_text(text, line))
+        opened = exc.context_mark.line + 1 if exc.context_mark else None
+        if (exc.context or "").startswith("while parsing a flow") and opened and line and opened < line:
+            # An unclosed [ or {: PyYAML notices on a later line; the mistake is where it opened.
+            problem += f"（第 {opened} 行开始的括号到第 {line} 行仍未闭合）"
+            line = opened
+        raise ReportError(f"YAML 语法错误：{problem}", file=path, line=line, expected="合法的 YAML") from None
     except yaml.YAMLError as exc:
         raise ReportError(f"YAML 无法解析：{exc}", file=path) from None
     return data, located

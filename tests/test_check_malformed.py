@@ -60,7 +60,7 @@ def remove(file: str) -> Callable[[Path], None]:
 JUDGED = "judgements:\n  预算编制合理性:\n"
 BAD = [
     # (id, change, words in the one error, file, line)
-    ("yaml-syntax", facts("initial: 57373.02", "initial: [57373.02"), "YAML 语法错误", FACTS, 12),
+    ("yaml-syntax", facts("initial: 57373.02", "initial: [57373.02"), "YAML 语法错误", FACTS, 11),  # where the [ opened, not where PyYAML noticed
     ("tab-indent", facts("  initial: 57373.02", "\tinitial: 57373.02"), "制表符", FACTS, 11),
     ("not-a-number", facts("spent: 60994.53", "spent: 很多"), "需要数字", FACTS, 13),
     ("thousands-and-unit", facts("initial: 57373.02", 'initial: "3,303.88万元"'), "去掉千分位逗号", FACTS, 11),
@@ -179,3 +179,16 @@ def test_suspicious_facts_are_warnings(clean, change, words, line) -> None:
     assert [(f.file, f.line) for f in facts_warnings] == [(FACTS, line)]
     assert words in facts_warnings[0].message
     assert main(["check", str(clean)]) == 0 and main(["check", str(clean), "--strict"]) == 1
+
+
+def test_an_unclosed_bracket_is_reported_where_it_opened(tmp_path: Path) -> None:
+    """PyYAML notices an unclosed [ only at the next key, lines later (a comment between)."""
+    from reportkit.errors import ReportError
+    from reportkit.yamlio import load_yaml
+
+    path = tmp_path / "facts.yaml"
+    path.write_text("report:\n  unit: 某局\nsatisfaction: [86.34\n\n# 公开情况\ndisclosure:\n  budget: 按规定公开\n",
+                    encoding="utf-8")
+    with pytest.raises(ReportError) as info:
+        load_yaml(path)
+    assert info.value.line == 3 and "第 3 行开始的括号" in str(info.value)

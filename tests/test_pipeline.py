@@ -67,7 +67,7 @@ def _replace(root: Path, old: str, new: str) -> None:
 
 BAD_FACTS = [
     # (old, new, words the message must contain, line)
-    ("initial: 57373.02", "initial: [57373.02", "YAML 语法错误", 12),
+    ("initial: 57373.02", "initial: [57373.02", "YAML 语法错误", 11),  # the line of the unclosed [
     ("initial: 57373.02", 'initial: "3,303.88万元"', "去掉千分位逗号", 11),
     ("spent: 60994.53", "spent: -5", "不能为负数", 13),
     ("adjusted: 64689.48", "adjusted: 0", "不能为 0", 12),

@@ -86,7 +86,7 @@ def test_edits_appear_without_reload(seed000: Path, page: Page) -> None:
         facts.write_text(good_facts.replace("initial: 57373.02", "initial: [57373.02"), encoding="utf-8")
         page.wait_for_selector(".build-error", timeout=WAIT_MS)
         message = page.inner_text(".build-error")
-        assert "facts.yaml:12" in message and "YAML" in message
+        assert "facts.yaml:11" in message and "YAML" in message
         assert page.query_selector("section.block") is None
         assert "报告有错误" in page.inner_text("#status")
         screenshot(page, "preview-error.png")

@@ -171,9 +171,9 @@ def test_rebuild_on_save_error_in_page_and_recovery(folder: Path) -> None:
     good = facts.read_text(encoding="utf-8")
     _edit(facts, good.replace("initial: 57373.02", "initial: [57373.02"))
     assert draft.poll()
-    assert not draft.build.ok and "facts.yaml:12" in draft.build.fragment and "YAML" in draft.build.fragment
+    assert not draft.build.ok and "facts.yaml:11" in draft.build.fragment and "YAML" in draft.build.fragment
     assert "新写的主要职能段落" not in draft.build.fragment
-    assert "错误：" in lines[-1] and "facts.yaml:12" in lines[-1]
+    assert "错误：" in lines[-1] and "facts.yaml:11" in lines[-1]
 
     _edit(facts, good)
     assert draft.poll() and draft.build.ok and "新写的主要职能段落。" in draft.build.fragment
