@@ -20,7 +20,7 @@ from pathlib import Path
 import pypandoc
 from workcopy import copy_report
 
-from reportkit.report import load_report
+from reportkit.assemble.report import load_report
 
 
 def run_measured(cmd: list[str], cwd: Path) -> tuple[float, int]:

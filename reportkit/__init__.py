@@ -1,3 +1,40 @@
-"""reportkit: 部门整体支出绩效评价报告 from a facts file and Markdown sections."""
+"""reportkit: 部门整体支出绩效评价报告 from a facts file and Markdown sections.
+
+The library API (what the commands, tests and other programs call), imported on first use:
+
+    load_report(root)      the assembled Report (facts, framework, metrics, scores, blocks)
+    load_scores(root)      (paths, facts, framework, metrics, scores) without the sections
+    build_report(root)     write the docx, html and scores.json into build/ atomically
+    check_report(root)     every finding about the folder, without building
+    import_report(docx)    a new report folder from last year's Word file
+    ReportError            bad input: a Chinese message naming file, line and key
+"""
+
+from importlib import import_module
 
 __version__ = "0.1.0"  # the package version (pyproject reads it from here)
+
+_API = {
+    "load_report": "reportkit.assemble:load_report",
+    "load_scores": "reportkit.assemble:load_scores",
+    "Report": "reportkit.assemble:Report",
+    "Scores": "reportkit.compute:Scores",
+    "build_report": "reportkit.build:build",
+    "BuildResult": "reportkit.build:BuildResult",
+    "check_report": "reportkit.check:check_report",
+    "CheckResult": "reportkit.check:CheckResult",
+    "import_report": "reportkit.importer:import_report",
+    "ReportError": "reportkit.errors:ReportError",
+}
+
+__all__ = ["__version__", *sorted(_API)]
+
+
+def __getattr__(name: str):
+    target = _API.get(name)
+    if target is None:
+        raise AttributeError(f"module 'reportkit' has no attribute {name!r}")
+    module, _, attribute = target.partition(":")
+    value = getattr(import_module(module), attribute)
+    globals()[name] = value
+    return value

@@ -12,11 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .assemble import Report, load_report
 from .errors import ReportError
-from .html_render import write_html
-from .pdf import PDF_HINT, PDF_MISSING, docx_to_pdf, find_soffice
-from .report import Report, load_report
-from .scores_json import scores_to_json
+from .render import PDF_HINT, PDF_MISSING, docx_to_pdf, find_soffice, scores_to_json, write_html
 
 
 @dataclass
@@ -59,7 +57,7 @@ def _write_all(targets: dict[Path, Callable[[Path], None]], staged: dict[Path, P
 
 
 def build(root: Path, template: Path | None = None, pdf: bool = False) -> BuildResult:
-    from .docx_render import render_docx
+    from .render import render_docx
 
     if pdf and find_soffice() is None:  # fail before any work, with the install hint
         raise ReportError(PDF_MISSING, expected=PDF_HINT)
@@ -94,7 +92,7 @@ def _load_finished(root: Path) -> Report:
 
 
 def _require_finished(root: Path) -> None:
-    from .check import require_finished  # only on this path: keeps start-up short
+    from .check import require_finished
 
     require_finished(root)
 

@@ -1,7 +1,7 @@
 """`reportkit new`: a new report folder with every file the author fills in.
 
 Everything is generated from the tables the rest of reportkit reads — the facts file from
-facts_schema.FIELDS, the section files from outline, the options from config.OPTIONS — so
+load/facts_schema.py FIELDS, the section files from load/outline.py, the options from load/config.py OPTIONS — so
 a new fact or section shows up here without a second copy.
 
 After `new`, `reportkit check` lists what is still to do (facts to fill, sections to
@@ -13,13 +13,23 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .config import CONFIG_FILE, OPTIONS
+from .compute import Framework, is_judgement_part, load_framework, shipped_ids
 from .errors import ReportError
-from .facts_schema import BY_PATH, FIELDS, Field, expected
-from .framework import Framework, load_framework, shipped_ids
-from .outline import INTRO, OUTLINE, Section, fill
-from .schema import SCHEMA_FILE, schema_json, write_text_atomic
-from .scoring import is_judgement_part
+from .load import (
+    BY_PATH,
+    CONFIG_FILE,
+    FIELDS,
+    INTRO,
+    OPTIONS,
+    OUTLINE,
+    SCHEMA_FILE,
+    Field,
+    Section,
+    expected,
+    fill,
+    schema_json,
+    write_text_atomic,
+)
 
 FACTS_FILE = "content/facts.yaml"
 GITIGNORE = "build/\n"

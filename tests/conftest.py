@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.outline import all_sections
+from reportkit.load.outline import all_sections
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent

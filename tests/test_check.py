@@ -12,13 +12,13 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reportkit.check import check_report, require_finished
-from reportkit.check_findings import ERROR, NOTICE, TODO, WARNING
-from reportkit.check_numbers import check_numbers
-from reportkit.check_sections import Line, Rendered
+from reportkit.assemble.report import load_scores
+from reportkit.check.figures import check_numbers
+from reportkit.check.run import check_report, require_finished
+from reportkit.check.sections import Line, Rendered
 from reportkit.cli import main
 from reportkit.errors import ReportError
-from reportkit.report import load_scores
+from reportkit.findings import ERROR, NOTICE, TODO, WARNING
 
 DATA = Path(__file__).parent / "data" / "check"
 REPO = Path(__file__).parent.parent

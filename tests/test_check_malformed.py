@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.check import check_report
-from reportkit.check_findings import ERROR, TODO, WARNING
+from reportkit.check.run import check_report
 from reportkit.cli import main
+from reportkit.findings import ERROR, TODO, WARNING
 
 DATA = Path(__file__).parent / "data" / "check"
 FACTS = "content/facts.yaml"
@@ -184,7 +184,7 @@ def test_suspicious_facts_are_warnings(clean, change, words, line) -> None:
 def test_an_unclosed_bracket_is_reported_where_it_opened(tmp_path: Path) -> None:
     """PyYAML notices an unclosed [ only at the next key, lines later (a comment between)."""
     from reportkit.errors import ReportError
-    from reportkit.yamlio import load_yaml
+    from reportkit.load.yamlio import load_yaml
 
     path = tmp_path / "facts.yaml"
     path.write_text("report:\n  unit: 某局\nsatisfaction: [86.34\n\n# 公开情况\ndisclosure:\n  budget: 按规定公开\n",

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from reportkit import codecache, templating
+from reportkit import codecache
+from reportkit.assemble import templating
 from reportkit.errors import ReportError
 
 

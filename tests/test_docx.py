@@ -16,9 +16,9 @@ from docx.oxml.ns import qn
 
 from reportkit.build import build
 from reportkit.cli import main
-from reportkit.docx_render import default_template
 from reportkit.errors import ReportError
-from reportkit.outline import OUTLINE
+from reportkit.load.outline import OUTLINE
+from reportkit.render.docx.render import default_template
 
 DATA = Path(__file__).parent / "data"
 TITLE = "2021年度部门整体绩效评价报告"

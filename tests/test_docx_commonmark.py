@@ -8,7 +8,7 @@ unescaped, whitespace normalised by splitting into words) appear in the Word tex
 same order. Word may show more than the HTML (list labels "1." and "•", an image's alt
 text), never less. Principled normalisations:
 - The reference is the spec's HTML, except where reportkit's parser settings
-  (reportkit/markdown.py) deliberately change the parse: raw HTML shown as text, GFM
+  (reportkit/assemble/markdown.py) deliberately change the parse: raw HTML shown as text, GFM
   tables and strikethrough, footnotes. For those examples (74 of 655) the reference is
   markdown-it's own HTML rendering with reportkit's settings, so the test checks the Word
   renderer, not the choice of settings.
@@ -30,12 +30,12 @@ from docx.oxml.ns import qn
 from lxml import etree
 from markdown_it import MarkdownIt
 
-from reportkit.docx_markdown import Story, render_tokens
-from reportkit.docx_package import add_footnotes
-from reportkit.docx_render import default_template
-from reportkit.docx_styles import StyleMap
-from reportkit.docx_xml import text_paragraph
-from reportkit.markdown import parse, parser
+from reportkit.assemble.markdown import parse, parser
+from reportkit.render.docx.markdown import Story, render_tokens
+from reportkit.render.docx.package import add_footnotes
+from reportkit.render.docx.render import default_template
+from reportkit.render.docx.styles import StyleMap
+from reportkit.render.docx.xml import text_paragraph
 
 DATA = Path(__file__).parent / "data" / "commonmark" / "commonmark-spec-0.31.2.json"
 EXAMPLES = json.loads(DATA.read_text(encoding="utf-8"))

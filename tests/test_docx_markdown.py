@@ -11,11 +11,11 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from reportkit import docx_markdown
-from reportkit.docx_markdown import Story, render_tokens
-from reportkit.docx_render import default_template
-from reportkit.docx_styles import StyleMap
-from reportkit.markdown import parse
+from reportkit.assemble.markdown import parse
+from reportkit.render.docx import markdown as docx_markdown
+from reportkit.render.docx.markdown import Story, render_tokens
+from reportkit.render.docx.render import default_template
+from reportkit.render.docx.styles import StyleMap
 
 PNG = Path(__file__).parent / "data" / "mini" / "content" / "images" / "chart.png"
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.facts_schema import BY_PATH
+from reportkit.assemble.report import Report, load_report
+from reportkit.load.facts_schema import BY_PATH
+from reportkit.load.outline import all_sections
 from reportkit.numbers import money, percent
-from reportkit.outline import all_sections
-from reportkit.report import Report, load_report
 
 REPO = Path(__file__).parent.parent
 CONTENT = REPO / "content"

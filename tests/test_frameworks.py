@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from reportkit.assemble.report import load_scores
 from reportkit.cli import main
-from reportkit.framework import Framework, load_framework, shipped_dir, shipped_ids
-from reportkit.report import load_scores
+from reportkit.compute.framework import Framework, load_framework, shipped_dir, shipped_ids
 
 DATA = Path(__file__).parent / "data"
 SHIPPED = ["city-2019", "city-2020", "city-2021", "district-2021", "district-2023"]

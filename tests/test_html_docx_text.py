@@ -19,8 +19,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from reportkit.assemble.report import Report
 from reportkit.build import build
-from reportkit.report import Report
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from reportkit.html_render import write_html
-from reportkit.report import load_report
+from reportkit.assemble.report import load_report
+from reportkit.render.html.render import write_html
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]

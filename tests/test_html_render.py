@@ -9,8 +9,10 @@ import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 
-from reportkit.check_findings import Finding
-from reportkit.html_render import (
+from reportkit.assemble.markdown import parse
+from reportkit.assemble.report import load_report
+from reportkit.findings import Finding
+from reportkit.render.html.render import (
     Notes,
     Pictures,
     render_body,
@@ -19,8 +21,6 @@ from reportkit.html_render import (
     render_standalone,
     write_html,
 )
-from reportkit.markdown import parse
-from reportkit.report import load_report
 
 
 def tiny_png() -> bytes:

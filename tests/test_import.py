@@ -13,13 +13,13 @@ import pytest
 import yaml
 from test_pipeline import SEED000
 
+from reportkit.assemble.markdown import parse
+from reportkit.assemble.report import load_report, load_scores
+from reportkit.assemble.templating import render_text
 from reportkit.cli import main
-from reportkit.import_outline import heading_like, numbered, similarity
-from reportkit.importer import DECLARED_HEAD, PROPOSALS_HEAD, RECORD, import_report
-from reportkit.markdown import parse
-from reportkit.outline import OUTLINE, all_sections
-from reportkit.report import load_report, load_scores
-from reportkit.templating import render_text
+from reportkit.importer.outline import heading_like, numbered, similarity
+from reportkit.importer.run import DECLARED_HEAD, PROPOSALS_HEAD, RECORD, import_report
+from reportkit.load.outline import OUTLINE, all_sections
 
 DATA = Path(__file__).parent / "data"
 SEED_TEXT = DATA / "import" / "seed000.txt"
@@ -534,8 +534,8 @@ def _dec(text: str) -> Decimal:
 
 
 def test_framework_follows_level_and_year(seed, tmp_path: Path, capsys) -> None:
-    from reportkit.framework import shipped_ids
-    from reportkit.importer import choose_framework
+    from reportkit.compute.framework import shipped_ids
+    from reportkit.importer.run import choose_framework
 
     result, root = seed
     assert result.framework == choose_framework("市", 2021) and result.framework_chosen

@@ -8,8 +8,8 @@ from pathlib import Path
 import docx
 import pytest
 
+from reportkit.assemble.markdown import parse
 from reportkit.build import build
-from reportkit.markdown import parse
 
 BODY = """1.资金管理情况
 

@@ -8,17 +8,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reportkit.check import check_report, require_finished
-from reportkit.check_findings import ERROR, TODO, WARNING
+from reportkit.check.run import check_report, require_finished
 from reportkit.cli import main
 from reportkit.errors import ReportError
-from reportkit.facts_schema import FIELDS
-from reportkit.importer import set_report_fields
-from reportkit.outline import all_sections
+from reportkit.findings import ERROR, TODO, WARNING
+from reportkit.importer.run import set_report_fields
+from reportkit.load.facts_schema import FIELDS
+from reportkit.load.outline import all_sections
+from reportkit.load.schema import SCHEMA_FILE, schema_json
+from reportkit.load.selfeval import parse_targets
+from reportkit.load.yamlio import load_yaml
 from reportkit.scaffold import scaffold
-from reportkit.schema import SCHEMA_FILE, schema_json
-from reportkit.selfeval import parse_targets
-from reportkit.yamlio import load_yaml
 
 SEED000 = Path(__file__).parent / "data" / "check" / "seed000" / "content" / "facts.yaml"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from reportkit.assemble.report import load_report, load_scores
 from reportkit.cli import main
 from reportkit.errors import ReportError
-from reportkit.report import load_report, load_scores
 
 SEED000 = {
     "预算编制合理性": "4.9", "预算编制规范性": "5", "绩效目标完整性": "3", "绩效指标明确性": "7",

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from reportkit.html_render import write_html
-from reportkit.preview import PreviewServer
-from reportkit.report import load_report
+from reportkit.assemble.report import load_report
+from reportkit.preview.server import PreviewServer
+from reportkit.render.html.render import write_html
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

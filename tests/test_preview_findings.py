@@ -13,14 +13,14 @@ import pytest
 import test_preview_browser as pb
 from test_html_docx_text import _HtmlSections, _norm
 
-from reportkit import preview
-from reportkit.check import check_report
-from reportkit.check_findings import Finding
-from reportkit.html_render import Pictures, render_report, render_standalone
-from reportkit.markdown import parse
-from reportkit.preview import Draft, PreviewServer
-from reportkit.preview_findings import place_in, rendered_lines, summary
-from reportkit.report import Block, load_report, template_context
+from reportkit.assemble.markdown import parse
+from reportkit.assemble.report import Block, load_report, template_context
+from reportkit.check.run import check_report
+from reportkit.findings import Finding
+from reportkit.preview import server as preview
+from reportkit.preview.server import Draft, PreviewServer
+from reportkit.render.html.findings import place_in, rendered_lines, summary
+from reportkit.render.html.render import Pictures, render_report, render_standalone
 
 REPO = Path(__file__).parent.parent
 SECTION = "1-4-预算执行情况.md"

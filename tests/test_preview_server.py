@@ -18,7 +18,7 @@ import pytest
 from test_html_render import tiny_png
 
 from reportkit.errors import ReportError
-from reportkit.preview import Draft, PreviewServer
+from reportkit.preview.server import Draft, PreviewServer
 
 SECRET = "top-secret-outside-the-report"
 SECTION = "1-1-主要职能.md"
@@ -309,5 +309,5 @@ def test_an_old_file_is_compared_by_its_stat_alone(folder: Path, monkeypatch: py
     """Once a file is no longer fresh its digest is dropped: that alone is no change."""
     draft = Draft(folder, lambda line: None)
     assert not draft.poll()
-    monkeypatch.setattr("reportkit.preview.FRESH_NS", 0)
+    monkeypatch.setattr("reportkit.preview.server.FRESH_NS", 0)
     assert not draft.poll()

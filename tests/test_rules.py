@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from reportkit.compute.framework import load_framework, parse_framework
+from reportkit.compute.metrics import compute_metrics
+from reportkit.compute.scoring import Scores, score_report
 from reportkit.errors import ReportError
-from reportkit.facts import parse_facts
-from reportkit.framework import load_framework, parse_framework
-from reportkit.metrics import compute_metrics
+from reportkit.load.facts import parse_facts
+from reportkit.load.yamlio import Located, load_yaml
 from reportkit.numbers import quantize
-from reportkit.scoring import Scores, score_report
-from reportkit.yamlio import Located, load_yaml
 
 SEED000 = Path(__file__).parent / "data" / "seed000" / "content" / "facts.yaml"
 BASE, _ = load_yaml(SEED000)
@@ -255,7 +255,7 @@ def test_override_above_the_weight_is_refused() -> None:
     ],
 )
 def test_malformed_bands_are_refused(bands) -> None:
-    data, located = load_yaml(Path("reportkit/frameworks/city-2021.yaml"))
+    data, located = load_yaml(Path("reportkit/compute/frameworks/city-2021.yaml"))
     indicator = data["levels"][1]["groups"][2]["indicators"][1]
     assert indicator["name"] == "固定资产利用率"
     indicator["parts"][0]["bands"] = bands

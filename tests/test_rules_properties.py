@@ -14,13 +14,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reportkit.facts import parse_facts
-from reportkit.framework import load_framework, shipped_ids
-from reportkit.metrics import compute_metrics
+from reportkit.compute.framework import load_framework, shipped_ids
+from reportkit.compute.metrics import compute_metrics
+from reportkit.compute.rules import band_for
+from reportkit.compute.scoring import score_report
+from reportkit.load.facts import parse_facts
+from reportkit.load.yamlio import Located
 from reportkit.numbers import quantize
-from reportkit.rules import band_for
-from reportkit.scoring import score_report
-from reportkit.yamlio import Located
 
 NO_DEADLINE = settings(deadline=None)  # never depend on wall-clock time
 

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from reportkit.cli import main
-from reportkit.facts_schema import ASSESSMENT_BLOCKS, FIELDS
-from reportkit.schema import DIALECT, facts_schema, schema_json
+from reportkit.load.facts_schema import ASSESSMENT_BLOCKS, FIELDS
+from reportkit.load.schema import DIALECT, facts_schema, schema_json
 
 DATA = Path(__file__).parent / "data" / "check"
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from reportkit.assemble.report import load_scores
 from reportkit.cli import main
-from reportkit.report import load_scores
 
 DATA = Path(__file__).parent / "data"
 

@@ -14,8 +14,8 @@ from docx.oxml.ns import qn
 
 from reportkit.build import build
 from reportkit.errors import ReportError
-from reportkit.facts import parse_facts
-from reportkit.yamlio import load_yaml
+from reportkit.load.facts import parse_facts
+from reportkit.load.yamlio import load_yaml
 
 TITLE = "2021年度部门整体绩效评价报告"
 TARGETS = (DATA / "selfeval" / "targets.yaml").read_text(encoding="utf-8")

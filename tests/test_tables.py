@@ -10,10 +10,10 @@ import pytest
 from conftest import DATA, write_sections
 from docx import Document
 
+from reportkit.assemble.report import Report, assemble, load_report, load_scores
 from reportkit.build import build
-from reportkit.check import check_report
+from reportkit.check.run import check_report
 from reportkit.errors import ReportError
-from reportkit.report import Report, assemble, load_report, load_scores
 
 TITLE = "2021年度部门整体绩效评价报告"
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from ..check import CheckResult, check_report
-from ..check_findings import ERROR, GROUPS, NOTICE, SEVERITIES, TODO, WARNING, Finding
+from ..findings import ERROR, GROUPS, NOTICE, SEVERITIES, TODO, WARNING, Finding
 
 NAME = "check"
 HELP = "检查报告：事实是否有效、章节是否齐全、正文数字与事实和得分是否一致、哪些得分被覆盖"

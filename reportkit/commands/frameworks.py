@@ -8,7 +8,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from ..framework import load_framework, plain_f, shipped_dir, shipped_ids
+from ..compute import load_framework, plain_f, shipped_dir, shipped_ids
 
 NAME = "frameworks"
 HELP = "列出内置的评价指标体系"

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from ..errors import ReportError
-from ..facts_schema import BY_PATH, expected
+from ..load import BY_PATH, expected
 from ..scaffold import scaffold
 
 NAME = "new"

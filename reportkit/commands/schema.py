@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import ReportError
-from ..schema import SCHEMA_FILE, schema_json, write_text_atomic
+from ..load import SCHEMA_FILE, schema_json, write_text_atomic
 
 NAME = "schema"
 HELP = "输出事实文件的 JSON Schema（draft 2020-12），供编辑器提示键名、单位并检查类型"

@@ -17,9 +17,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from ..report import load_scores
-from ..scores_json import _num, scores_to_json
-from ..scoring import IndicatorScore, Scores, is_judgement_part
+from ..assemble import load_scores
+from ..compute import IndicatorScore, Scores, is_judgement_part
+from ..render import json_number, scores_to_json
 
 NAME = "score"
 HELP = "计算并显示各项指标得分"
@@ -52,7 +52,7 @@ def working_lines(s: IndicatorScore) -> list[str]:
         if result is None:
             continue
         if is_judgement_part(part.rule, part.params):
-            lines += [f"{name} 扣 {_num(d)} 分：{r}" for d, r in result.deductions]
+            lines += [f"{name} 扣 {json_number(d)} 分：{r}" for d, r in result.deductions]
         else:
             lines.append(f"{name}：{result.working}" if part.label or len(s.parts) > 1 else result.working)
     if s.zeroed:
@@ -75,11 +75,11 @@ def table(scores: Scores, title: str) -> Table:
     subtotals = {sub.name: sub for sub in scores.groups}
     for level in scores.framework.levels:
         sub = next(lv for lv in scores.levels if lv.name == level.name)
-        grid.add_row(Text(level.name, style="bold"), _num(level.weight), "", _shown(sub.score), style="bold")
+        grid.add_row(Text(level.name, style="bold"), json_number(level.weight), "", _shown(sub.score), style="bold")
         for group in level.groups:
-            grid.add_row(Padding(group.name, (0, 0, 0, 2)), _num(group.weight), "", _shown(subtotals[group.name].score))
+            grid.add_row(Padding(group.name, (0, 0, 0, 2)), json_number(group.weight), "", _shown(subtotals[group.name].score))
             for s in (r for r in scores.indicators if r.indicator.level == level.name and r.indicator.group == group.name):
-                grid.add_row(Padding(s.indicator.name, (0, 0, 0, 4)), _num(s.indicator.weight),
+                grid.add_row(Padding(s.indicator.name, (0, 0, 0, 4)), json_number(s.indicator.weight),
                              "—" if s.judgement_only and s.computed is not None else _shown(s.computed), _final(s))
                 for line in working_lines(s):
                     grid.add_row(Padding(Folded(line, "dim"), (0, 0, 0, 6)), "", "", "")

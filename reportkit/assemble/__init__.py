@@ -1,0 +1,48 @@
+"""Assemble: the report model.
+
+Takes facts, metrics and scores and the section files and gives a Report: the outline's blocks
+with their section text rendered through the sandboxed templating ({{ }} references, filters,
+generated tables) and parsed as Markdown, plus the annex rows. Also the line-traced rendering
+that check and the preview use to name the source line of a rendered character.
+"""
+
+from importlib import import_module
+
+# Exported name → "module" or "module:attribute"; imported on first use, so that importing this
+# package costs nothing until a name is needed (start-up time of every command).
+_EXPORTS = {
+    "CAPTION_RE": ".markdown",
+    "UNIT_RE": ".markdown",
+    "is_cjk": ".markdown",
+    "item_number": ".markdown",
+    "parser": ".markdown",
+    "plain_text": ".markdown",
+    "AnnexRow": ".report",
+    "Block": ".report",
+    "MAX_SECTION_BYTES": ".report",
+    "Report": ".report",
+    "load_report": ".report",
+    "load_scores": ".report",
+    "template_context": ".report",
+    "FILTER_HELP": ".templating",
+    "FORBIDDEN": ".templating",
+    "make_environment": ".templating",
+    "render_text": ".templating",
+    "Line": ".traced",
+    "Rendered": ".traced",
+    "render_lines": ".traced",
+    "traced_env": ".traced:ENV",
+    "parse_traced": ".traced:parse",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    target = _EXPORTS.get(name)
+    if target is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, _, attribute = target.partition(":")
+    value = getattr(import_module(module, __name__), attribute or name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,87 @@
+"""Section text rendered line by line, each character traced to its source line.
+
+`reportkit check` names file:line for a number that a `{{ }}` expression produced or that the
+author typed, and the preview places a finding after the block its line became; both need to
+know, for every rendered character, which source line it came from and who wrote it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import nodes
+
+from .templating import make_environment
+
+ENV = make_environment()
+# Private-use characters that cannot occur in a report: source-line marks and the bounds of
+# what a {{ }} expression produced.
+_LINE, _END, _OPEN, _CLOSE = "\ue000", "\ue001", "\ue002", "\ue003"
+
+
+@dataclass
+class Line:
+    """One rendered line: its text and, per character, the source line and who wrote it."""
+
+    text: str
+    sources: list[int]
+    typed: list[bool]  # False: produced by a {{ }} expression
+
+
+@dataclass
+class Rendered:
+    file: str  # content/…md
+    lines: list[Line]
+
+
+def _instrument(ast: nodes.Template) -> None:
+    """Mark every source line in the literal text and the bounds of every expression's output."""
+    for output in ast.find_all(nodes.Output):
+        marked: list[nodes.Node] = []
+        for child in output.nodes:
+            if isinstance(child, nodes.TemplateData):
+                pieces = child.data.split("\n")
+                data = "\n".join(f"{_LINE}{child.lineno + i}{_END}{piece}" for i, piece in enumerate(pieces))
+                marked.append(nodes.TemplateData(data, lineno=child.lineno))
+            else:
+                marked += [nodes.TemplateData(f"{_LINE}{child.lineno}{_END}{_OPEN}", lineno=child.lineno), child,
+                           nodes.TemplateData(_CLOSE, lineno=child.lineno)]
+        output.nodes = marked
+
+
+def render_lines(ast: nodes.Template, context: dict[str, Any], rel: str) -> Rendered:
+    """The rendered text, line by line, each character tagged with its source line."""
+    _instrument(ast)
+    code = ENV.compile(ast, name=rel, filename=rel)
+    out = ENV.template_class.from_code(ENV, code, ENV.make_globals(None)).render(context)
+    lines: list[Line] = []
+    text: list[str] = []
+    sources: list[int] = []
+    typed: list[bool] = []
+    current, by_author, i = 1, True, 0
+    while i < len(out):
+        char = out[i]
+        if char == _LINE:
+            end = out.index(_END, i)
+            current = int(out[i + 1:end])
+            i = end + 1
+            continue
+        if char in (_OPEN, _CLOSE):
+            by_author = char == _CLOSE
+        elif char == "\n":
+            lines.append(Line("".join(text), sources, typed))
+            text, sources, typed = [], [], []
+        else:
+            text.append(char)
+            sources.append(current)
+            typed.append(by_author)
+        i += 1
+    if text:
+        lines.append(Line("".join(text), sources, typed))
+    return Rendered(rel, lines)
+
+
+def parse(source: str, rel: str) -> nodes.Template:
+    """The syntax tree of a section text, with the environment render_lines compiles it with."""
+    return ENV.parse(source, name=rel, filename=rel)

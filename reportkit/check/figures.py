@@ -1,0 +1,516 @@
+"""Numbers typed in the narrative that contradict the facts, the metrics or the scores.
+
+The checks read the rendered text line by line (assemble/traced.py Line), so every finding
+names the source file and line. Only characters the author typed are checked: a number a
+`{{ }}` expression produced agrees with its fact by construction.
+
+A number is tied to a fact or metric only when it follows one of the names below closely —
+the name, at most a short connecting word (为、达到、：…), then the number with its unit —
+so "满意度为85.34%" is checked and "满意度达到 85%以上" or "80%≤满意度<90%的" are not. A
+number agrees when it is the value at the precision it is written with (rounded or
+truncated): "执行率为95.6%" agrees with 95.63%.
+
+In pipe tables a number is tied to a name in the cell before it ("| 满意度 | 85.34% |"), or,
+in a quarter's row, to a quarterly name heading its column ("| 第一季度 | … | 85.07% |");
+columns headed by another year, 上年 or a project are about something else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from ..compute import NEEDS, Framework, Rate, Scores, score_indicator
+from ..findings import ERROR, NUMBERS, SCORES, WARNING, Finding
+from ..load import BY_PATH, Facts
+from ..numbers import money, percent, plain, quantize
+from .sections import Line, Rendered
+
+RATE, MONEY, PERCENT, COUNT, SCORE = "rate", "money", "percent", "count", "score"
+QUARTER = "quarters."  # a target that depends on the quarter the sentence speaks of
+CN_QUARTERS = "一二三四"
+
+# (names as authors write them, the fact or metric, its kind). The first name is the title.
+TERMS: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("全年平均执行率", "全年平均预算执行率", "平均预算执行率", "平均执行率"), "quarterly.average_rate", RATE),
+    (("政府采购执行率", "政府采购执行"), "procurement.rate", RATE),
+    (("固定资产利用率",), "fixed_assets.use_rate", RATE),
+    (("财政供养人员控制率",), "staff.control_rate", RATE),
+    (("编外人员控制率",), "staff.contract_rate", RATE),
+    (("三公经费控制率",), "three_public.control_rate", RATE),
+    (("日常公用经费控制率",), "office_expenses.control_rate", RATE),
+    (("项目完成及时率", "项目按时完成率"), "projects.on_time_rate", RATE),
+    (("信访办理回复率", "信访回复率"), "petitions.reply_rate", RATE),
+    (("信访及时办理回复率", "及时办理回复率", "及时回复率"), "petitions.on_time_rate", RATE),
+    (("调整、调剂比例", "调整调剂比例", "调剂比例", "调整比例"), "budget.adjustment_ratio", RATE),
+    (("满意度",), "satisfaction", PERCENT),
+    (("预算执行率", "总执行率", "支出执行率", "执行率"), QUARTER + "rate", RATE),
+    (("支出进度", "累计支出进度"), QUARTER + "progress", RATE),
+    (("累计支出", "累计支出数"), QUARTER + "cumulative", MONEY),
+    (("上年年初预算",), "budget.previous_initial", MONEY),
+    (("年初预算",), "budget.initial", MONEY),
+    (("调整后预算", "调整后全年预算", "全年预算总额"), "budget.adjusted", MONEY),
+    (("全年支出", "全年实际支出", "全年决算支出"), "budget.spent", MONEY),
+    (("政府采购计划金额", "采购计划金额", "政府采购计划"), "procurement.plan", MONEY),
+    (("实际采购金额", "实际政府采购金额", "实际政府采购支出"), "procurement.actual", MONEY),
+    (("三公经费预算", "三公经费调整预算"), "three_public.budget", MONEY),
+    (("三公经费实际支出", "三公经费决算", "三公经费支出"), "three_public.spent", MONEY),
+    (("日常公用经费调整预算", "日常公用经费预算"), "office_expenses.budget", MONEY),
+    (("日常公用经费决算", "日常公用经费实际支出", "日常公用经费支出"), "office_expenses.spent", MONEY),
+    (("固定资产原值总额", "固定资产总额"), "fixed_assets.total", MONEY),
+    (("在用固定资产原值总额", "在用固定资产"), "fixed_assets.in_use", MONEY),
+    (("核定编制数", "核定编制"), "staff.authorized_total", COUNT),
+    (("在编人数", "实有在编人数"), "staff.on_payroll_total", COUNT),
+    (("编外人员数", "编外人员"), "staff.contract", COUNT),
+    (("计划完成项目数", "计划项目数"), "projects.planned", COUNT),
+    (("按时完成项目数",), "projects.on_time", COUNT),
+    (("自评评分", "自评总分", "自评得分", "总得分"), "total", SCORE),
+)
+_BY_WORD = {word: (words[0], target, kind) for words, target, kind in TERMS for word in words}
+_TERM = re.compile("|".join(re.escape(w) for w in sorted(_BY_WORD, key=len, reverse=True)))
+# Words before a name that make it about something else (a project, last year).
+_OTHER_SUBJECT = re.compile(r"上年|去年|上一年|同比|项目|专项|资金")
+
+# The facts a rate divides, as the scoring rules name them (for what a typed rate implies).
+RATIO_FACTS = {
+    "procurement.rate": ("procurement.actual", "procurement.plan"),
+    "fixed_assets.use_rate": ("fixed_assets.in_use", "fixed_assets.total"),
+    "three_public.control_rate": ("three_public.spent", "three_public.budget"),
+    "office_expenses.control_rate": ("office_expenses.spent", "office_expenses.budget"),
+    "projects.on_time_rate": ("projects.on_time", "projects.planned"),
+    "petitions.reply_rate": ("petitions.replied", "petitions.received"),
+    "petitions.on_time_rate": ("petitions.on_time", "petitions.received"),
+}
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_UNITS = r"万元|亿元|元|%|分|人|名|个|项|件"
+# Spaces only: a tab or | between a name and a number is a table cell boundary.
+_CONNECT = r" *的? *(?:总规模|总额|金额|合计|总数|安排数|预算数|决算数|人数|得分|结果|规模|数|额|值)? *(?:为|是|达到|达|仅为|共计|共|合计|:)? *"
+_STATED = re.compile(rf"{_CONNECT}({_NUM}) *({_UNITS})?")
+_LIST = re.compile(rf"\s*(?:分别为|分别是|依次为|依次是)\s*((?:{_NUM})\s*%?(?:\s*(?:、|,|和|及|与)\s*(?:{_NUM})\s*%?)+)")
+_HEDGE = re.compile(r"\s*(?:以上|以下|以内|左右|多|余|上下|之间|至|到|~|-)")
+_CLAUSE_END = re.compile(r"[。；;！？!?]|,(?!\d{3})")
+_SENTENCE_END = re.compile(r"[。；;！？!?]")
+_QUARTER = re.compile(r"(?<![年全各分每])第?((?:[一二三四1-4][、,和及与至到]?)+)季度")
+_FORMULA = re.compile(
+    rf"Σ?\s*\(\s*((?:{_NUM})\s*%?(?:\s*\+\s*(?:{_NUM})\s*%?)+)\s*\)\s*[÷/]\s*(\d+)\s*=\s*({_NUM})\s*(%?)"
+)
+_DOUBLED = re.compile(r"(万元|亿元|%)\s*\1")
+_RULE_TEXT = re.compile(r"[≥≤<>=×÷|\t]|如|若|大于|小于|超过|低于|高于|不足|本项|每|的 *,? *$")
+_SCORE_STATED = re.compile(rf"(?<!满)得分?\s*(?:为|是)?\s*({_NUM})\s*分")
+_FULL_STATED = re.compile(rf"满分\s*(?:为|是)?\s*({_NUM})\s*分")
+
+# Markdown and LaTeX marks that sit between a name and its number in the source text.
+_NORMALIZE: tuple[tuple[str, str], ...] = (
+    (r"\\text\s*\{([^{}]*)\}", r"\1"),
+    (r"\\%", "%"),
+    (r"\\(?:Sigma|sum)\b", "Σ"),
+    (r"\\div\b", "÷"),
+    (r"\\times\b", "×"),
+    (r"\\(?:leq|le)\b", "≤"),
+    (r"\\(?:geq|ge)\b", "≥"),
+    (r"\\(?:left|right|quad|,|;|!)", ""),
+    (r"[$*`~{}“”\"‘’「」]", ""),
+    (r"％", "%"), (r"（", "("), (r"）", ")"), (r"＝", "="), (r"＋", "+"), (r"：", ":"), (r"，", ","),
+    (r"[\u3000\u00a0]", " "),
+)
+
+
+@dataclass
+class _Text:
+    text: str
+    sources: list[int]
+    typed: list[bool]
+
+    def sub(self, pattern: str, repl: str) -> _Text:
+        text, sources, typed, pos = [], [], [], 0
+        for m in re.finditer(pattern, self.text):
+            text.append(self.text[pos:m.start()])
+            sources += self.sources[pos:m.start()]
+            typed += self.typed[pos:m.start()]
+            new = m.expand(repl)
+            text.append(new)
+            sources += [self.sources[m.start()]] * len(new)
+            typed += [all(self.typed[m.start():m.end()])] * len(new)
+            pos = m.end()
+        text.append(self.text[pos:])
+        return _Text("".join(text), sources + self.sources[pos:], typed + self.typed[pos:])
+
+    def line(self, start: int) -> int:
+        return self.sources[min(start, len(self.sources) - 1)] if self.sources else 1
+
+    def by_author(self, start: int, end: int) -> bool:
+        return all(self.typed[start:end])
+
+
+def normalize(line: Line) -> _Text:
+    text = _Text(line.text, line.sources, line.typed)
+    for pattern, repl in _NORMALIZE:
+        text = text.sub(pattern, repl)
+    return text
+
+
+def _decimal(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+def agrees(typed: Decimal, value: Fraction) -> bool:
+    """The value shown with as many decimals as the author wrote, rounded or truncated."""
+    decimals = max(0, -typed.as_tuple().exponent)
+    return typed in (quantize(value, decimals, "half_up"), quantize(value, decimals, "truncate"))
+
+
+def _reference(name: str, kind: str, decimals: int) -> str:
+    if kind == RATE:
+        return f"{{{{ {name} | pct }}}}" if decimals == 2 else f"{{{{ {name} | pct({decimals}) }}}}"
+    if kind == MONEY:
+        return f"{{{{ {name} | wan }}}}"
+    return f"{{{{ {name} }}}}"
+
+
+def _shown(value: Fraction, kind: str, decimals: int) -> str:
+    if kind == RATE:
+        return percent(value, max(2, decimals))
+    if kind == MONEY:
+        return f"{money(value)} 万元"
+    return plain(Decimal(value.numerator) / Decimal(value.denominator)) if value.denominator != 1 else str(value)
+
+
+@dataclass
+class _Context:
+    file: str
+    facts_file: str  # content/facts.yaml
+    facts: Facts
+    framework: Framework
+    metrics: dict[str, Any]
+    scores: Scores
+
+
+class _Checker:
+    def __init__(self, ctx: _Context):
+        self.ctx = ctx
+        self.findings: list[Finding] = []
+        scores = ctx.scores
+        self.named = {s.indicator.name: (s.final, Fraction(s.indicator.weight), s) for s in scores.indicators}
+        self.named.update({lv.name: (lv.score, Fraction(lv.weight), None) for lv in scores.levels})
+        self.names = re.compile("|".join(re.escape(n) for n in sorted(self.named, key=len, reverse=True)) or "(?!)")
+
+    # ---- values ------------------------------------------------------------------
+    def value(self, name: str) -> list[Fraction]:
+        """The candidates a stated number may be (more than one where authors use either)."""
+        m = self.ctx.metrics
+        if name == "total":
+            return [Fraction(self.ctx.scores.total)] if self.ctx.scores.total is not None else []
+        if name == "budget.adjustment_ratio":
+            names = ["budget.adjustment_ratio_adjusted", "budget.adjustment_ratio_initial"]
+            return [Fraction(m[n]) for n in names if m.get(n) is not None]
+        match = re.fullmatch(r"quarters\[(\d)\]\.(\w+)", name)
+        if match:
+            quarters = m.get("quarters") or []
+            value = quarters[int(match[1])][match[2]] if quarters else None
+        else:
+            value = m.get(name)
+        if value is None or isinstance(value, dict):
+            return []
+        split = m.get(name.removesuffix("_total")) if name.endswith("_total") else None
+        parts = [Fraction(v) for v in split.values()] if isinstance(split, dict) else []
+        return [Fraction(value), *parts]  # 在编 70 人, or 行政编制 54 人 of them
+
+    def where(self, name: str) -> str:
+        """Where the value comes from: the fact's line, or the facts it is computed from."""
+        if name in BY_PATH:
+            line = self.ctx.facts.line(name)
+            return f"（{self.ctx.facts_file}:{line}）" if line else ""
+        needs = NEEDS.get("quarterly.rates" if name.startswith("quarters[") else name)
+        return f"（由 {'、'.join(needs)} 计算）" if needs else ""
+
+    def add(self, severity: str, text: _Text, start: int, message: str, suggestion: str | None = None,
+            group: str = NUMBERS) -> None:
+        self.findings.append(Finding(severity, group, message, self.ctx.file, text.line(start), suggestion=suggestion))
+
+    # ---- the checks ----------------------------------------------------------------
+    def line(self, text: _Text) -> None:
+        for m in _DOUBLED.finditer(text.text):
+            self.add(ERROR, text, m.start(), f"单位重复：“{m.group(0)}”", m.group(1))
+        used = self.formulas(text)
+        self.stated(text, used)
+        self.declared_scores(text)
+
+    def formulas(self, text: _Text) -> list[tuple[int, int]]:
+        spans = []
+        for m in _FORMULA.finditer(text.text):
+            spans.append(m.span())
+            terms = [_decimal(t) for t in re.findall(_NUM, m[1])]
+            divisor, result = int(m[2]), _decimal(m[3])
+            unit = "%" if m[4] or "%" in m[1] else ""
+            shown = " + ".join(f"{t}{unit}" for t in terms)
+            if divisor != len(terms):
+                self.add(ERROR, text, m.start(), f"算式有误：括号内 {len(terms)} 项，却除以 {divisor}")
+                continue
+            exact = sum((Fraction(t) for t in terms), Fraction(0)) / divisor
+            slack = sum((Fraction(1, 10 ** max(0, -t.as_tuple().exponent)) for t in terms), Fraction(0)) / (2 * divisor)
+            slack += Fraction(1, 10 ** max(0, -result.as_tuple().exponent))
+            decimals = max(0, -result.as_tuple().exponent)
+            if abs(exact - Fraction(result)) > slack:
+                self.add(ERROR, text, m.start(),
+                         f"算式有误：({shown}) ÷ {divisor} = {quantize(exact, decimals, 'half_up')}{unit}，不是 {result}{unit}")
+            sentence = self.sentence(text.text, m.start())
+            rates = self.value("quarterly.average_rate")
+            if divisor == 4 and unit and rates and ("执行率" in sentence or "季度" in sentence):
+                self.quarter_list(text, m.start(), terms, "rate", RATE, "算式中")
+                if not agrees(result, rates[0] * 100):
+                    self.add(WARNING, text, m.start(),
+                             f"算式结果 {result}% 与全年平均执行率 {percent(rates[0])} 不符",
+                             _reference("quarterly.average_rate", RATE, decimals))
+        return spans
+
+    def quarter_list(self, text: _Text, start: int, stated: list[Decimal], field: str, kind: str, where: str) -> None:
+        titles = {"rate": "预算执行率", "progress": "支出进度", "cumulative": "末累计支出"}
+        for i, typed in enumerate(stated):
+            name = f"quarters[{i}].{field}"
+            values = self.value(name)
+            if not values:
+                return
+            scale = 100 if kind == RATE else 1
+            if not agrees(typed, values[0] * scale):
+                decimals = max(0, -typed.as_tuple().exponent)
+                unit = "%" if kind == RATE else " 万元"
+                self.add(WARNING, text, start,
+                         f"{where}第 {i + 1} 项 {typed}{unit} 与第{CN_QUARTERS[i]}季度{titles[field]} "
+                         f"{_shown(values[0], kind, decimals)} 不符", _reference(name, kind, decimals))
+
+    @staticmethod
+    def sentence(text: str, pos: int) -> str:
+        starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, pos)]
+        end = _SENTENCE_END.search(text, pos)
+        return text[starts[-1] if starts else 0: end.start() if end else len(text)]
+
+    def quarter(self, sentence: str) -> int | None | str:
+        """The one quarter a sentence speaks of (0–3); None if none; "many" if several."""
+        found = set()
+        for m in _QUARTER.finditer(sentence):
+            found |= {"一二三四1234".index(c) % 4 for c in m[1] if c in "一二三四1234"}
+        if len(found) == 1:
+            return found.pop()
+        return "many" if found or "季度" in sentence else None
+
+    def target(self, target: str, sentence: str) -> str | None:
+        if not target.startswith(QUARTER):
+            return target
+        field = target[len(QUARTER):]
+        quarter = self.quarter(sentence)
+        if isinstance(quarter, int):
+            return f"quarters[{quarter}].{field}"
+        if quarter is None and field == "rate":
+            return "budget.execution_rate"
+        return None
+
+    def stated(self, text: _Text, used: list[tuple[int, int]]) -> None:
+        s = text.text
+        for m in _TERM.finditer(s):
+            if any(a <= m.start() < b for a, b in used):
+                continue
+            title, target, kind = _BY_WORD[m[0]]
+            clause_start = max([c.end() for c in _CLAUSE_END.finditer(s, 0, m.start())] or [0])
+            if _OTHER_SUBJECT.search(s, clause_start, m.start()):
+                continue
+            sentence = self.sentence(s, m.start())
+            listed = _LIST.match(s, m.end())
+            if listed and target.startswith(QUARTER):
+                values = [_decimal(v) for v in re.findall(_NUM, listed[1])]
+                if len(values) == 4:
+                    field = target[len(QUARTER):]
+                    self.quarter_list(text, listed.start(1), values, field, kind, f"“{m[0]}”所列")
+                continue
+            stated = _STATED.match(s, m.end())
+            if not stated or _HEDGE.match(s, stated.end()) or not text.by_author(stated.start(1), stated.end(1)):
+                continue
+            name = self.target(target, sentence)
+            if name is None:
+                continue
+            self.compare(text, m[0], title, name, kind, _decimal(stated[1]), stated[2], stated.start(1),
+                         s[stated.start(1):stated.end()].strip())
+
+    def compare(self, text: _Text, word: str, title: str, name: str, kind: str, typed: Decimal,
+                unit: str | None, start: int, written: str) -> None:
+        accepted = {RATE: ("%",), PERCENT: ("%", "分"), MONEY: ("万元", "元", "亿元"),
+                    COUNT: ("人", "名", "个", "项", "件"), SCORE: ("分",)}[kind]
+        if unit not in accepted:
+            return
+        values = self.value(name)
+        if not values:
+            if kind == RATE:
+                self.implied_scores(text, start, word, name, Fraction(typed) / 100, f"{typed}%")
+            return
+        # the value (万元 for money, a ratio for rates) in the unit the author wrote
+        scale = {"%": Fraction(100), "元": Fraction(10000), "亿元": Fraction(1, 10000)}.get(unit or "", Fraction(1))
+        if kind == PERCENT:
+            scale = Fraction(1)
+        if any(agrees(typed, v * scale) for v in values):
+            return
+        decimals = max(0, -typed.as_tuple().exponent)
+        quarter = re.fullmatch(r"quarters\[(\d)\]\..*", name)
+        label = f"第{CN_QUARTERS[int(quarter[1])]}季度{title}" if quarter else title
+        self.add(WARNING, text, start,
+                 f"“{word}”写作 {written}，与{'评分' if kind == SCORE else '事实'}不符：{label}为 "
+                 f"{_shown(values[0], kind, decimals)}{self.where(name)}",
+                 _reference(name, kind, decimals), group=SCORES if kind == SCORE else NUMBERS)
+
+    def implied_scores(self, text: _Text, start: int, word: str, name: str, stated: Fraction, written: str) -> None:
+        """A rate whose facts are missing: does the score the author gives fit the rate written?"""
+        ctx = self.ctx
+        for s in ctx.scores.indicators:
+            if s.final is None or not any(
+                p.params.get("metric") == name
+                or (name in RATIO_FACTS and (p.params.get("numerator"), p.params.get("denominator")) == RATIO_FACTS[name])
+                for p in s.indicator.parts
+            ):
+                continue
+            patched = dict(ctx.metrics)
+            patched[name] = Rate(stated)
+            if name in RATIO_FACTS:
+                numerator, denominator = RATIO_FACTS[name]
+                patched[numerator], patched[denominator] = stated, Fraction(1)
+            implied = score_indicator(s.indicator, ctx.framework, ctx.facts, patched).computed
+            if implied is None or implied == s.final:
+                continue
+            why = f"（覆盖得分，原因：{s.override.reason}）" if s.override else ""
+            self.add(WARNING, text, start,
+                     f"正文写“{word}”{written}，按评分规则“{s.indicator.name}”应得 {implied} 分，"
+                     f"而评分为 {s.final} 分{why}；请核对二者，并在事实文件中填写计算所需的事实",
+                     group=SCORES)
+
+    def declared_scores(self, text: _Text) -> None:
+        named = self.named
+        s = text.text
+        matches = list(self.names.finditer(s))
+        for i, m in enumerate(matches):
+            stop = _SENTENCE_END.search(s, m.end())
+            end = min(stop.start() if stop else len(s), matches[i + 1].start() if i + 1 < len(matches) else len(s))
+            final, weight, indicator = named[m[0]]
+            full = _FULL_STATED.search(s, m.end(), end)
+            if full and text.by_author(full.start(1), full.end(1)) and Fraction(_decimal(full[1])) != weight:
+                self.add(WARNING, text, full.start(1),
+                         f"“{m[0]}”写作满分 {full[1]} 分，评价指标体系中分值为 {plain_f(weight)} 分", group=SCORES)
+            got = _SCORE_STATED.search(s, m.end(), end)
+            if not got or final is None or not text.by_author(got.start(1), got.end(1)):
+                continue
+            if _RULE_TEXT.search(s[m.end():got.start()]):
+                continue  # the rule text ("…≥90%的，得1分", "如…，本项得0分") or another table cell
+            typed = _decimal(got[1])
+            if typed == final:
+                continue
+            ref = f'{{{{ scores["{m[0]}"] }}}}' if indicator else f'{{{{ levels["{m[0]}"].score }}}}'
+            extra = ""
+            if indicator is not None and indicator.override is not None:
+                computed = "无法计算（缺少事实）" if indicator.computed is None else f"{indicator.computed} 分"
+                extra = f"（覆盖得分；规则计算 {computed}）"
+            self.add(WARNING, text, got.start(1),
+                     f"正文写“{m[0]}”得 {typed} 分，评分结果为 {final} 分{extra}", ref, group=SCORES)
+
+
+def _cells(text: str) -> list[tuple[int, str]]:
+    """A pipe-table row split into (offset, stripped text) per cell; escaped \\| stays in."""
+    bounds = [m.start() for m in re.finditer(r"(?<!\\)\|", text)]
+    if not bounds:
+        return []
+    if text[: bounds[0]].strip():
+        bounds.insert(0, -1)  # a row written without the leading |
+    if text[bounds[-1] + 1:].strip():
+        bounds.append(len(text))
+    cells = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        raw = text[a + 1:b]
+        cells.append((a + 1 + len(raw) - len(raw.lstrip()), raw.strip()))
+    return cells
+
+
+_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+# A table cell that is just a name, with its unit in brackets: "满意度", "年初预算(万元)".
+_LABEL = re.compile(rf"^(?P<name>[^()]+?)\s*(?:\((?P<unit>{_UNITS})\))?$")
+_CELL_NUMBER = re.compile(rf"^({_NUM})\s*({_UNITS})?$")
+
+
+class _Table:
+    """The pipe table being read: its header cells, once the delimiter row has been seen."""
+
+    def __init__(self) -> None:
+        self.header: list[str] | None = None
+        self.pending: list[str] | None = None  # the row before a possible delimiter row
+
+    def feed(self, text: str) -> bool:
+        """True when `text` is a body row of a table (its header then in self.header)."""
+        if "|" not in text:
+            self.header = self.pending = None
+            return False
+        if self.pending is not None and _DELIMITER.match(text):
+            self.header, self.pending = self.pending, None
+            return False
+        if self.header is None:
+            self.pending = [c for _, c in _cells(text)]
+            return False
+        return True
+
+
+def _label(cell: str) -> tuple[str, str | None] | None:
+    """The name and the unit of a label cell that is exactly one of the TERMS."""
+    m = _LABEL.match(cell)
+    if not m or m["name"] not in _BY_WORD:
+        return None
+    return m["name"], m["unit"]
+
+
+def check_table_row(checker: _Checker, text: _Text, header: list[str]) -> None:
+    """Typed numbers in a table: a name cell and the number in the next cell ("满意度 | 85.34%"),
+    or a quarter's row under a column named by a quarterly term ("第一季度 | … | 85.07%")."""
+    cells = _cells(text.text)
+    row = " ".join(c for _, c in cells)
+    quarter = checker.quarter(cells[0][1]) if cells else None
+    for j, (start, cell) in enumerate(cells):
+        number = _CELL_NUMBER.match(cell)
+        if not number or not text.by_author(start, start + len(number[1])):
+            continue
+        head = header[j] if j < len(header) else ""
+        year = re.search(r"(?:19|20)\d\d", head)
+        if _OTHER_SUBJECT.search(head) or (year and int(year[0]) != checker.ctx.facts.get("report.year")):
+            continue  # a column of last year's or a project's figures
+        named = _label(cells[j - 1][1]) if j else None
+        column = _label(head) if j and isinstance(quarter, int) else None
+        if named and not _OTHER_SUBJECT.search(cells[j - 1][1]):
+            (word, unit_in_label), sentence = named, row
+        elif column and _BY_WORD[column[0]][1].startswith(QUARTER):
+            (word, unit_in_label), sentence = column, cells[0][1]
+        else:
+            continue
+        title, target, kind = _BY_WORD[word]
+        name = checker.target(target, sentence)
+        if name is None:
+            continue
+        head_unit = re.search(rf"\(({_UNITS})\)", head)
+        unit = number[2] or unit_in_label or (head_unit[1] if head_unit else None)
+        checker.compare(text, word, title, name, kind, _decimal(number[1]), unit, start, cell)
+
+
+def plain_f(value: Fraction) -> str:
+    return plain(Decimal(value.numerator) / Decimal(value.denominator))
+
+
+def check_numbers(rendered: list[Rendered], facts: Facts, framework: Framework, metrics: dict[str, Any],
+                  scores: Scores, facts_file: str = "content/facts.yaml") -> list[Finding]:
+    findings: list[Finding] = []
+    for file in rendered:
+        checker = _Checker(_Context(file.file, facts_file, facts, framework, metrics, scores))
+        table = _Table()
+        for line in file.lines:
+            if not line.text.strip():
+                table.feed("")
+                continue
+            text = normalize(line)
+            checker.line(text)
+            if table.feed(text.text):
+                check_table_row(checker, text, table.header or [])
+        findings += checker.findings
+    return findings

@@ -1,0 +1,349 @@
+"""`reportkit check`: everything wrong or unfinished in a report folder, in one pass.
+
+Unlike `build`, which stops at the first problem, check collects them all and never
+raises on bad input: a facts file that does not load is one finding, not a crash.
+
+Severities:
+  错误 (error)    the report is wrong or cannot be built: bad facts, unknown {{ }} names,
+                  missing section files, arithmetic that does not add up
+  警告 (warning)  probably wrong: suspicious facts, numbers typed in the narrative that
+                  contradict a fact, a metric or a score
+  待办 (todo)     not done yet: facts to fill, sections to write, scores that lack facts —
+                  what `reportkit new` leaves; `build` stops with this same list
+  提示 (notice)   for the record: every override with the score the rules give
+
+Exit codes (CheckResult.exit_code): 2 when there is an error; 1 with --strict when there
+is a warning; otherwise 0. To-dos and notices never change the exit code.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from ..assemble import template_context
+from ..compute import Framework, Scores, compute_metrics, load_framework, score_report
+from ..errors import ReportError
+from ..findings import (
+    CONFIG,
+    ERROR,
+    FACTS,
+    NOTICE,
+    SCORES,
+    SEVERITIES,
+    TODO,
+    WARNING,
+    Finding,
+    from_error,
+    relative,
+)
+from ..load import BY_PATH, FIELDS, Facts, Field, Paths, load_options, load_yaml, parse_facts
+from ..numbers import money, percent
+from .figures import check_numbers
+from .sections import check_sections
+
+FACTS_FILE = "content/facts.yaml"
+
+# Stand-ins for required facts that are still empty, so the rest of the file can be
+# validated and the scores tell which other facts are missing. Never shown or scored.
+_PLACEHOLDERS: dict[str, Any] = {
+    "text": "待填", "year": 2000, "money": 1, "count": 0, "headcount": 1, "percent": 0,
+    "money4": [1, 1, 1, 1], "percent4": [25, 50, 75, 100], "bool": False, "texts": [],
+}
+
+# Rates above 150% are suspicious: (metric, numerator fact, denominator fact, title).
+_RATES = (
+    ("staff.control_rate", "staff.on_payroll", "staff.authorized", "财政供养人员控制率"),
+    ("three_public.control_rate", "three_public.spent", "three_public.budget", "“三公”经费控制率"),
+    ("office_expenses.control_rate", "office_expenses.spent", "office_expenses.budget", "日常公用经费控制率"),
+    ("budget.adjustment_ratio_adjusted", "budget.adjustments", "budget.adjusted", "调整、调剂比例"),
+)
+_SUSPICIOUS = Fraction(3, 2)
+# Counts whose default (0) gives full marks when the key is left out: check says it is assumed.
+# (A missing violations list is simply none, as missing judgements are: the rule is met.)
+_ASSUMED = ("key_tasks.unfinished", "petitions.received")
+
+
+@dataclass
+class CheckResult:
+    root: Path
+    findings: list[Finding] = field(default_factory=list)
+
+    def of(self, severity: str) -> list[Finding]:
+        return [f for f in self.findings if f.severity == severity]
+
+    def counts(self) -> dict[str, int]:
+        return {severity: len(self.of(severity)) for severity in SEVERITIES}
+
+    def exit_code(self, strict: bool = False) -> int:
+        if self.of(ERROR):
+            return 2
+        if strict and self.of(WARNING):
+            return 1
+        return 0
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "root": str(self.root),
+            "counts": self.counts(),
+            "findings": [f.as_data() for f in self.findings],
+        }
+
+
+@dataclass
+class _Loaded:
+    facts: Facts | None
+    placeholders: set[str] = field(default_factory=set)  # required facts stood in for
+    errors: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return self.facts is not None and not self.placeholders and not self.errors
+
+
+def _lookup(data: dict, path: str) -> Any:
+    head, _, leaf = path.partition(".")
+    value = data.get(head)
+    if not leaf:
+        return value
+    return value.get(leaf) if isinstance(value, dict) else None
+
+
+def _place(data: dict, spec: Field) -> None:
+    head, _, leaf = spec.path.partition(".")
+    value = copy.deepcopy(_PLACEHOLDERS.get(spec.kind, spec.choices[0] if spec.choices else None))
+    if not leaf:
+        data[head] = value
+        return
+    if data.get(head) is None:
+        data[head] = {}
+    if isinstance(data[head], dict):  # a block of the wrong type is reported first, then dropped
+        data[head][leaf] = value
+
+
+def _drop(data: dict, key: str | None) -> bool:
+    """Remove what an error points at (a whole fact, one judgement or override, one key)."""
+    if not key:
+        return False
+    field_path = next((p for p in BY_PATH if key == p or key.startswith(p + ".")), None)
+    parts = field_path.split(".") if field_path else key.split(".")[:2]
+    node: Any = data
+    for part in parts[:-1]:
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    if isinstance(node, dict) and parts[-1] in node:
+        del node[parts[-1]]
+        return True
+    return False
+
+
+def _todo_fact(spec: Field, line: int | None) -> Finding:
+    unit = f"，单位：{spec.unit}" if spec.unit else ""
+    return Finding(TODO, FACTS, f"待填：{spec.title}（{spec.path}{unit}）——{spec.help}", FACTS_FILE, line, spec.path)
+
+
+def _load_facts(paths: Paths, findings: list[Finding]) -> _Loaded:
+    """Parse the facts file, reporting every bad value (each is dropped and parsing retried)."""
+    try:
+        data, located = load_yaml(paths.facts)
+    except ReportError as exc:
+        findings.append(from_error(exc, FACTS, paths.root))
+        return _Loaded(None, errors=True)
+    if isinstance(data, dict):
+        data = copy.deepcopy(data)
+        for spec in FIELDS:
+            if spec.required and _lookup(data, spec.path) is None:
+                findings.append(_todo_fact(spec, located.line(spec.path)))
+    loaded = _Loaded(None)
+    for _ in range(1000):  # every pass either succeeds or removes what failed
+        if isinstance(data, dict):
+            for spec in FIELDS:
+                if spec.required and _lookup(data, spec.path) is None:
+                    _place(data, spec)
+                    loaded.placeholders.add(spec.path)
+        try:
+            loaded.facts = parse_facts(data, located)
+            return loaded
+        except ReportError as exc:
+            findings.append(from_error(exc, FACTS, paths.root))
+            loaded.errors = True
+            if not isinstance(data, dict) or not _drop(data, exc.key):
+                return _Loaded(None, errors=True)
+    return _Loaded(None, errors=True)
+
+
+def _framework(facts: Facts, paths: Paths, findings: list[Finding]) -> Framework | None:
+    try:
+        return load_framework(facts.get("report.framework"), paths.root)
+    except ReportError as exc:
+        if exc.file is None:  # the reference itself is wrong: point at it in the facts file
+            exc.file, exc.line = facts.file, facts.line("report.framework")
+        findings.append(from_error(exc, CONFIG, paths.root))
+        return None
+
+
+def _score(framework: Framework, facts: Facts, metrics: dict, paths: Paths, findings: list[Finding]) -> Scores | None:
+    """Score, reporting every bad judgement or override (each is set aside and scoring retried)."""
+    while True:
+        try:
+            return score_report(framework, facts, metrics)
+        except ReportError as exc:
+            findings.append(from_error(exc, FACTS, paths.root))
+            block, _, rest = (exc.key or "").partition(".")
+            name = rest.split(".")[0]
+            entries = {"judgements": facts.judgements, "overrides": facts.overrides}.get(block)
+            if entries is None or name not in entries:
+                return None
+            del entries[name]
+
+
+def _suspicious(facts: Facts, metrics: dict, skip: set[str]) -> list[Finding]:
+    """Values each allowed alone but impossible or unlikely together."""
+    out: list[Finding] = []
+    f = facts.get
+
+    def has(*paths: str) -> bool:
+        return all(facts.has(p) and p not in skip for p in paths)
+
+    def add(severity: str, path: str, message: str, expected: str | None = None) -> None:
+        out.append(Finding(severity, FACTS, message, FACTS_FILE, facts.line(path), path, expected))
+
+    if has("staff.on_payroll", "staff.contract") and metrics.get("staff.total") == 0:
+        add(ERROR, "staff.on_payroll", "在编人数与编外人员数都为 0，无法计算编外人员控制率",
+            "在编人数与编外人员数之和大于 0（人员数写在编、编外的实有人数）")
+    if has("procurement.plan", "procurement.actual") and f("procurement.actual") > f("procurement.plan"):
+        add(WARNING, "procurement.actual",
+            f"实际采购金额 {money(f('procurement.actual'))} 万元大于采购计划金额 {money(f('procurement.plan'))} 万元；"
+            "按评分标准，政府采购执行率一项得 0 分，请核对")
+    if has("budget.spent", "budget.adjusted") and f("budget.spent") > f("budget.adjusted"):
+        add(WARNING, "budget.spent",
+            f"全年支出 {money(f('budget.spent'))} 万元大于调整后预算 {money(f('budget.adjusted'))} 万元"
+            f"（预算执行率 {percent(metrics['budget.execution_rate'])}），请核对")
+    for metric, numerator, denominator, title in _RATES:
+        if not has(numerator, denominator):
+            continue
+        value = metrics.get(metric)
+        if value is not None and value > _SUSPICIOUS:
+            add(WARNING, numerator, f"{title} {percent(value)}，超过 150%，请核对 {numerator} 与 {denominator}")
+        elif value is None and metrics.get(denominator) == 0 and metrics.get(numerator):
+            add(WARNING, numerator, f"{BY_PATH[denominator].title}为 0，{BY_PATH[numerator].title}却不为 0，请核对")
+    source = "quarterly.cumulative_spent" if facts.has("quarterly.cumulative_spent") else "quarterly.progress"
+    for i, quarter in enumerate(metrics.get("quarters") or []):
+        if quarter["rate"] > _SUSPICIOUS and has(source) and (source == "quarterly.progress" or has("budget.adjusted")):
+            out.append(Finding(WARNING, FACTS, f"第{'一二三四'[i]}季度预算执行率 {percent(quarter['rate'])}，超过 150%，请核对",
+                               FACTS_FILE, facts.line(f"{source}.{i}"), source))
+    if has("quarterly.cumulative_spent", "budget.spent") and f("quarterly.cumulative_spent")[3] != f("budget.spent"):
+        add(WARNING, "quarterly.cumulative_spent",
+            f"第四季度末累计支出 {money(f('quarterly.cumulative_spent')[3])} 万元与全年支出 {money(f('budget.spent'))} 万元不一致")
+    parts = ("budget.personnel", "budget.public", "budget.project")
+    if has(*parts, "budget.initial") and sum(f(p) for p in parts) != f("budget.initial"):
+        add(WARNING, "budget.personnel",
+            f"年初人员、公用、项目支出合计 {money(sum(f(p) for p in parts))} 万元，与年初预算 {money(f('budget.initial'))} 万元不一致")
+    if has("budget.adjustments", "budget.initial", "budget.adjusted") and \
+            f("budget.adjustments") < abs(f("budget.adjusted") - f("budget.initial")):
+        add(WARNING, "budget.adjustments",
+            f"调整、调剂资金累计 {money(f('budget.adjustments'))} 万元，小于调整后预算与年初预算之差 "
+            f"{money(abs(f('budget.adjusted') - f('budget.initial')))} 万元")
+    for spec in FIELDS:
+        if spec.path.startswith("report.") and "封面" in spec.help and not facts.has(spec.path):
+            add(NOTICE, spec.path, f"封面“{spec.title}”未填写，将留空")
+    for path in _ASSUMED:
+        if facts.line(path) is None and path not in skip:
+            spec = BY_PATH[path]
+            add(NOTICE, path, f"“{spec.title}”未填写，按 {spec.default} 计算（{spec.help}）",
+                "确认无误；如有，请在事实文件中填写")
+    return out
+
+
+def _fact_line(facts: Facts, need: str) -> int | None:
+    return facts.line(need.split(" 或 ")[0])
+
+
+def _score_findings(scores: Scores, facts: Facts, complete: bool) -> list[Finding]:
+    out = []
+    for s in scores.indicators:
+        name = s.indicator.name
+        if s.override:
+            o = s.override
+            if not complete:
+                computed = "待事实填写完整后给出"
+            elif s.computed is None:
+                computed = f"无法计算，缺少 {'、'.join(s.missing)}"
+            else:
+                computed = f"{s.computed} 分"
+            if complete and s.computed is not None and s.computed == o.score:
+                message = f"“{name}”覆盖得分 {o.score} 分与规则计算结果相同，可删除这条覆盖"
+            else:
+                message = f"“{name}”得分覆盖为 {o.score} 分（按规则计算：{computed}），原因：{o.reason}"
+            out.append(Finding(NOTICE, SCORES, message, FACTS_FILE, o.line, f"overrides.{name}"))
+        elif s.missing:
+            out.append(Finding(
+                TODO, SCORES, f"“{name}”无法计算得分：缺少 {'、'.join(s.missing)}", FACTS_FILE,
+                _fact_line(facts, s.missing[0]), s.missing[0].split(" 或 ")[0],
+                expected="在事实文件中填写这些事实，或在 overrides 中给出得分和原因",
+            ))
+    return out
+
+
+def check_report(root: Path) -> CheckResult:
+    """Every finding about the report folder at `root`; never raises on bad input."""
+    root = Path(root)
+    paths = Paths(root)
+    result = CheckResult(root)
+    findings = result.findings
+    if not paths.facts.is_file():
+        findings.append(Finding(ERROR, FACTS, "不是报告目录：找不到事实文件", FACTS_FILE,
+                                expected="用 reportkit new 目录 创建报告目录，或进入已有的报告目录"))
+        return result
+    loaded = _load_facts(paths, findings)
+    try:
+        load_options(paths)
+    except ReportError as exc:
+        findings.append(from_error(exc, CONFIG, root))
+    facts, framework, metrics, scores, context = loaded.facts, None, None, None, None
+    if facts is not None:
+        metrics = compute_metrics(facts)
+        framework = _framework(facts, paths, findings)
+        scores = _score(framework, facts, metrics, paths, findings) if framework else None
+        if scores is not None:
+            context = template_context(facts, framework, metrics, scores)
+        findings += _suspicious(facts, metrics, loaded.placeholders)
+    more, rendered = check_sections(
+        paths, context, numbers=loaded.complete and scores is not None,
+        kind=facts.get("report.kind") if facts else "部门", year=facts.get("report.year") if facts else None,
+    )
+    findings += more
+    if scores is not None:
+        findings += _score_findings(scores, facts, loaded.complete)
+        findings += check_numbers(rendered, facts, framework, metrics, scores, FACTS_FILE)
+    errored = {f.key for f in findings if f.severity == ERROR and f.key}
+    unique = {}
+    for finding in findings:
+        if finding.severity == TODO and finding.key in errored:
+            continue  # an empty fact already reported as wrong
+        unique.setdefault((finding.severity, finding.file, finding.line, finding.message), finding)
+    result.findings = sorted(unique.values(), key=Finding.sort_key)
+    return result
+
+
+def todo_list(result: CheckResult, base: str = "") -> str:
+    return "\n".join(f"  {f.location(base)}  {f.message}" for f in result.of(TODO))
+
+
+def require_finished(root: Path) -> None:
+    """Stop with the to-do list while the report is unfinished (what `build` calls first)."""
+    result = check_report(root)
+    todos = result.of(TODO)
+    if todos:
+        raise ReportError(
+            f"报告尚未完成，还有 {len(todos)} 项待办（reportkit check 列出同样的清单）：\n"
+            + todo_list(result, str(root)),
+            expected="填写事实、写完各章节后再生成报告",
+        )
+
+
+__all__ = ["CheckResult", "Finding", "check_report", "relative", "require_finished", "todo_list"]

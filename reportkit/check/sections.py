@@ -1,0 +1,261 @@
+"""The section files, for `reportkit check`.
+
+Each file of the fixed outline must be there, readable and written; every name used in
+`{{ }}` must exist (all of them are collected, across all files, from the template's syntax
+tree, not just the first that fails); and the rendered text is returned line by line with,
+for each character, the source line it came from and whether the author typed it or a
+`{{ }}` expression produced it, so the number checks can name file:line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateSyntaxError, nodes
+
+from ..assemble import (
+    FILTER_HELP,
+    FORBIDDEN,
+    MAX_SECTION_BYTES,
+    Line,
+    Rendered,
+    render_lines,
+    render_text,
+    traced_env,
+)
+from ..compute import NEEDS
+from ..errors import ReportError
+from ..findings import ERROR, NOTICE, SECTIONS, TODO, WARNING, Finding, from_error
+from ..load import BY_PATH, Paths, all_sections, fill, read_text
+
+_ENV = traced_env
+_COMMENT = re.compile(r"\{#.*?#\}", re.S)
+_SYNTAX = (
+    ("unexpected end of template", "表达式没有结束（缺少 }} 或 %}？）"),
+    ("expected token 'end of print statement'", "表达式没有正确结束（缺少 }}，或多写了字符？）"),
+    ("unexpected char", "表达式中有不能识别的字符（中文引号、全角符号？）"),
+    ("Encountered unknown tag", "未知的指令（{% %} 中只能用 if、for、set 等）"),
+    ("unexpected '}'", "括号不匹配（多了 } 或少了 {？）"),
+    ("unexpected ')'", "括号不匹配"),
+    ("unexpected ']'", "括号不匹配"),
+    ("unexpected", "表达式写法有误"),
+)
+
+
+def _syntax_message(message: str) -> str:
+    for english, chinese in _SYNTAX:
+        if english in message:
+            return f"{{{{ }}}} 表达式语法错误：{chinese}"
+    return f"{{{{ }}}} 表达式语法错误（{message}）"
+
+
+def _show(path: list[Any]) -> str:
+    text = str(path[0])
+    for key in path[1:]:
+        if isinstance(key, int):
+            text += f"[{key}]"
+        elif key.isascii() and key.isidentifier():
+            text += f".{key}"
+        else:
+            text += f'["{key}"]'
+    return text
+
+
+def _chain(node: nodes.Node) -> tuple[list[Any] | None, list[nodes.Node]]:
+    """`a.b["c"][0]` → ["a", "b", "c", 0]; dynamic parts (`a[x]`) end the path and are visited."""
+    keys: list[Any] = []
+    rest: list[nodes.Node] = []
+    while isinstance(node, (nodes.Getattr, nodes.Getitem)):
+        if isinstance(node, nodes.Getattr):
+            keys.append(node.attr)
+        elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, (str, int)) \
+                and not isinstance(node.arg.value, bool):
+            keys.append(node.arg.value)
+        else:
+            rest.append(node.arg)
+            keys = []  # what follows a dynamic part cannot be resolved
+        node = node.node
+    if isinstance(node, nodes.Name):
+        return ([node.name, *reversed(keys)] if node.ctx == "load" else None), rest
+    return None, [*rest, *node.iter_child_nodes()]  # a chain on a literal or a call: look inside
+
+
+def references(ast: nodes.Template) -> list[tuple[list[Any], int]]:
+    """Every name path the template reads from the context, with its line."""
+    local = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")} | {"loop"}
+    found: list[tuple[list[Any], int]] = []
+
+    def visit(node: nodes.Node) -> None:
+        if isinstance(node, (nodes.Name, nodes.Getattr, nodes.Getitem)):
+            path, rest = _chain(node)
+            if path and path[0] not in local:
+                found.append((path, node.lineno))
+            for other in rest:
+                visit(other)
+            return
+        for child in node.iter_child_nodes():
+            visit(child)
+
+    visit(ast)
+    return found
+
+
+def _resolve(path: list[Any], context: dict[str, Any]) -> tuple[str, int]:
+    """("ok" | "unknown" | "empty", how many keys resolved)."""
+    value: Any = context
+    for depth, key in enumerate(path):
+        if isinstance(value, dict):
+            if key not in value:
+                return "unknown", depth
+            value = value[key]
+        elif isinstance(value, (list, tuple)) and isinstance(key, int):
+            if not value:
+                return "empty", depth
+            if not -len(value) <= key < len(value):
+                return "unknown", depth
+            value = value[key]
+        elif value is None:
+            return "empty", depth
+        else:
+            return "unknown", depth
+    return ("empty" if value is None else "ok"), len(path)
+
+
+def _names(value: Any, prefix: str = "", depth: int = 0) -> Iterator[str]:
+    """The names a section can use, for suggestions."""
+    if depth > 3:
+        return
+    if isinstance(value, dict):
+        for key, child in value.items():
+            if not prefix:
+                name = str(key)
+            elif isinstance(key, str) and key.isascii() and key.isidentifier():
+                name = f"{prefix}.{key}"
+            else:
+                name = f'{prefix}["{key}"]'
+            yield name
+            yield from _names(child, name, depth + 1)
+    elif isinstance(value, (list, tuple)) and value and isinstance(value[0], dict):
+        yield from _names(value[0], f"{prefix}[0]", depth + 1)
+
+
+def _empty_reference(shown: str, dotted: str, rel: str, line: int) -> Finding:
+    spec = BY_PATH.get(dotted)
+    if spec is not None:
+        message = f"正文引用了“{spec.title}”（{dotted}），但事实文件中尚未填写"
+    elif dotted in NEEDS:
+        message = f"正文引用了 {shown}，需要先在事实文件中填写 {'、'.join(NEEDS[dotted])} 才能计算"
+    else:
+        message = f"正文引用了 {shown}，但它还没有值（相关事实尚未填写）"
+    return Finding(TODO, SECTIONS, message, rel, line, key=shown)
+
+
+def _check_names(ast: nodes.Template, context: dict[str, Any], rel: str) -> list[Finding]:
+    findings = []
+    known: list[str] | None = None
+    for path, line in references(ast):
+        status, depth = _resolve(path, context)
+        if status == "ok":
+            continue
+        shown = _show(path)
+        dotted = ".".join(str(k) for k in path)
+        if status == "empty" or dotted in BY_PATH or dotted in NEEDS:
+            findings.append(_empty_reference(shown, dotted, rel, line))
+            continue
+        if known is None:
+            known = sorted(set(_names(context)) | set(BY_PATH))
+        close = difflib.get_close_matches(shown, known, n=1, cutoff=0.6)
+        findings.append(Finding(
+            ERROR, SECTIONS, f"未知的名称“{shown}”（“{_show(path[:depth + 1])}”不存在）", rel, line, key=shown,
+            expected="事实文件中的键或计算指标", suggestion=f"{{{{ {close[0]} }}}}" if close else None,
+        ))
+    for node in ast.find_all(nodes.Filter):
+        if node.name not in _ENV.filters:
+            findings.append(Finding(ERROR, SECTIONS, f"未知的过滤器“{node.name}”", rel, node.lineno,
+                                    expected="过滤器：" + FILTER_HELP))
+    return findings
+
+
+def _try_render(ast: nodes.Template, context: dict[str, Any], rel: str) -> Rendered | None:
+    try:
+        return render_lines(ast, context, rel)
+    except Exception:  # noqa: BLE001 - reported through render_text, which build uses
+        return None
+
+
+def _read(path: Path, rel: str, root: Path) -> tuple[str | None, Finding | None]:
+    if path.stat().st_size > MAX_SECTION_BYTES:
+        return None, Finding(ERROR, SECTIONS, f"章节文件过大（{path.stat().st_size // 1024 // 1024} MB）", rel,
+                             expected=f"不超过 {MAX_SECTION_BYTES // 1024 // 1024} MB 的 Markdown 文本")
+    try:
+        return read_text(path), None
+    except ReportError as exc:
+        return None, from_error(exc, SECTIONS, root)
+
+
+def check_sections(
+    paths: Paths, context: dict[str, Any] | None, *, numbers: bool, kind: str = "部门", year: int | None = None,
+) -> tuple[list[Finding], list[Rendered]]:
+    """Findings about the section files, and the rendered text of each file that renders.
+
+    `context` is None when the facts cannot be loaded: then only presence and readability
+    are checked. Text is rendered for the number checks only when `numbers` is true.
+    """
+    findings: list[Finding] = []
+    rendered: list[Rendered] = []
+    for section in all_sections():
+        path = paths.content / section.file
+        rel = f"content/{section.file}"
+        if not path.is_file():
+            if not section.optional:
+                findings.append(Finding(ERROR, SECTIONS, f"缺少章节文件（{section.guidance}）", rel,
+                                        expected="固定提纲的每一节一个 Markdown 文件；reportkit new 会全部创建"))
+            continue
+        source, problem = _read(path, rel, paths.root)
+        if problem:
+            findings.append(problem)
+            continue
+        if not _COMMENT.sub("", source).strip():
+            if section.optional:
+                findings.append(Finding(NOTICE, SECTIONS, f"{section.title}为空：{section.guidance}", rel))
+            else:
+                title = fill(section.title, kind, year) if year else fill(section.title, kind, 0).replace("0年", "年度")
+                findings.append(Finding(TODO, SECTIONS, f"待写：{section.number}{title}——{section.guidance}", rel))
+            continue
+        if context is None:
+            continue
+        try:
+            ast = _ENV.parse(source, name=rel, filename=rel)
+        except TemplateSyntaxError as exc:
+            findings.append(Finding(ERROR, SECTIONS, _syntax_message(exc.message or ""), rel, exc.lineno,
+                                    expected="{{ 名称 }} 或 {{ 名称 | 过滤器 }}，如 {{ budget.adjusted | wan }}"))
+            continue
+        own = _check_names(ast, context, rel)
+        findings += own
+        if own:
+            continue
+        lines = None if next(ast.find_all(FORBIDDEN), None) else _try_render(ast, context, rel)
+        if lines is None:  # the build's own message says what is wrong
+            try:
+                render_text(source, context, rel)
+            except ReportError as exc:
+                findings.append(from_error(exc, SECTIONS, paths.root))
+            continue
+        if numbers:
+            rendered.append(lines)
+    known = {s.file for s in all_sections()}
+    for path in sorted(paths.content.glob("*.md")):
+        if path.name not in known:
+            close = difflib.get_close_matches(path.name, sorted(known), n=1, cutoff=0.6)
+            findings.append(Finding(
+                WARNING, SECTIONS, "不属于固定提纲的章节文件，不会写入报告", f"content/{path.name}",
+                expected="固定提纲的文件名之一" + (f"；是否应为 {close[0]}？" if close else ""),
+            ))
+    return findings, rendered
+
+
+__all__ = ["Line", "Rendered", "check_sections", "references", "render_lines"]

@@ -1,0 +1,42 @@
+"""Compute: from facts to metrics and scores.
+
+Takes Facts and a Framework (data files under frameworks/, read and validated here) and gives
+the metrics (rates, shares, Decimal values with their rounding) and Scores: each indicator's
+computed and final score with its working, the level subtotals, the total and the grade. Score
+rules are small pure functions chosen by name in the framework file.
+"""
+
+from importlib import import_module
+
+# Exported name → "module" or "module:attribute"; imported on first use, so that importing this
+# package costs nothing until a name is needed (start-up time of every command).
+_EXPORTS = {
+    "Framework": ".framework",
+    "load_framework": ".framework",
+    "plain_f": ".framework",
+    "shipped_dir": ".framework",
+    "shipped_ids": ".framework",
+    "NEEDS": ".metrics",
+    "compute_metrics": ".metrics",
+    "nested": ".metrics",
+    "IndicatorScore": ".scoring",
+    "Scores": ".scoring",
+    "is_judgement_part": ".scoring",
+    "score_indicator": ".scoring",
+    "score_report": ".scoring",
+    "Quotient": ".values",
+    "Rate": ".values",
+    "Score": ".values",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    target = _EXPORTS.get(name)
+    if target is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, _, attribute = target.partition(":")
+    value = getattr(import_module(module, __name__), attribute or name)
+    globals()[name] = value
+    return value

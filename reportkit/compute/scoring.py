@@ -1,0 +1,247 @@
+"""Apply a framework to the facts: every indicator, the subtotals, the total and the grade."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from ..errors import ReportError
+from ..load import BY_PATH, Facts, Override
+from ..numbers import plain, quantize
+from .framework import Framework, Indicator
+from .metrics import NEEDS
+from .rules import RULES, Missing, PartResult, RuleContext, part_points
+from .values import Money, Score
+
+JUDGEMENT_RULES = {"judgement"}
+
+
+def is_judgement_part(rule: str, params: dict) -> bool:
+    return rule in JUDGEMENT_RULES or (rule == "deduct_per_item" and "count" not in params)
+
+
+@dataclass(frozen=True)
+class FactUsed:
+    key: str
+    title: str
+    value: str  # as the report prints it, with its unit
+
+
+@dataclass
+class IndicatorScore:
+    indicator: Indicator
+    parts: list[PartResult | None]
+    exact: Fraction | None  # exact computed value, before rounding
+    computed: Score | None  # rounded computed score; None when facts are missing
+    final: Score | None
+    override: Override | None = None
+    missing: tuple[str, ...] = ()
+    zeroed: str | None = None  # why the zero-rule set the whole indicator to 0
+    facts: list[FactUsed] = field(default_factory=list)  # the facts the rules read, as shown
+
+    @property
+    def judgement_only(self) -> bool:
+        return all(is_judgement_part(p.rule, p.params) for p in self.indicator.parts)
+
+    @property
+    def deductions(self) -> list[tuple[Fraction, str]]:
+        return [d for part in self.parts if part for d in part.deductions]
+
+    @property
+    def differs(self) -> bool:
+        """An override that gives another score than the rules (or stands in for missing facts)."""
+        return self.override is not None and self.computed != self.final
+
+
+@dataclass
+class Subtotal:
+    name: str
+    weight: Fraction
+    score: Score | None  # None while a member has no score
+    level: str = ""  # for a 二级指标: its 一级指标
+
+
+@dataclass
+class Scores:
+    framework: Framework
+    indicators: list[IndicatorScore]
+    levels: list[Subtotal]
+    groups: list[Subtotal]
+    total: Score | None  # None while an indicator has no score
+    grade: str
+    computed_total: Score | None  # the total the rules give, without overrides; None if facts are missing
+    computed_grade: str | None
+    notes: list[str] = field(default_factory=list)
+
+    def by_name(self, name: str) -> IndicatorScore:
+        return next(s for s in self.indicators if s.indicator.name == name)
+
+    @property
+    def missing(self) -> list[IndicatorScore]:
+        return [s for s in self.indicators if s.final is None]
+
+    def require_complete(self, facts_file: str) -> None:
+        """Stop with one message naming every fact still needed for a score."""
+        if not self.missing:
+            return
+        lines = [f"“{s.indicator.name}”缺少 {'、'.join(s.missing)}" for s in self.missing]
+        raise ReportError(
+            "以下指标无法计算得分：" + "；".join(lines) + "。请在事实文件中补充，或在 overrides 中给出得分和原因",
+            file=facts_file,
+        )
+
+
+def _validate_assessments(framework: Framework, facts: Facts) -> None:
+    for name, entries in facts.judgements.items():
+        indicator = framework.find(name)
+        path = f"judgements.{name}"
+        if indicator is None:
+            raise ReportError(
+                f"“{name}”不是评价指标体系“{framework.title}”中的三级指标", file=facts.file,
+                line=facts.line(path), key=path, expected="、".join(i.name for i in framework.indicators),
+            )
+        for j in entries:
+            if j.part > len(indicator.parts):
+                raise ReportError(
+                    f"“{name}”只有 {len(indicator.parts)} 条评分标准，没有第 {j.part} 条", file=facts.file,
+                    line=j.line, key=f"{path}.part",
+                )
+            part = indicator.parts[j.part - 1]
+            if not is_judgement_part(part.rule, part.params):
+                raise ReportError(
+                    f"“{name}”第 {j.part} 条由事实计算得分，不能人工扣分；如坚持不同得分，请在 overrides 中写明得分和原因",
+                    file=facts.file, line=j.line, key=path,
+                )
+            points = part_points(part.rule, part.params)
+            if j.deduct is not None and Fraction(j.deduct) > points:
+                raise ReportError(
+                    f"“{name}”第 {j.part} 条满分 {_plain(points)} 分，扣分 {j.deduct} 超过了该条分值",
+                    file=facts.file, line=j.line, key=f"{path}.deduct", expected=f"0 到 {_plain(points)} 之间",
+                )
+    for name, override in facts.overrides.items():
+        indicator = framework.find(name)
+        path = f"overrides.{name}"
+        if indicator is None:
+            raise ReportError(
+                f"“{name}”不是评价指标体系“{framework.title}”中的三级指标", file=facts.file,
+                line=override.line, key=path, expected="、".join(i.name for i in framework.indicators),
+            )
+        if override.score > Decimal(indicator.weight.numerator) / indicator.weight.denominator:
+            raise ReportError(
+                f"覆盖得分 {override.score} 超过指标分值", file=facts.file, line=override.line,
+                key=f"{path}.score", expected=f"0 到 {Score(indicator.weight.numerator) / indicator.weight.denominator} 之间",
+            )
+
+
+def _plain(value: Fraction) -> str:
+    return plain(Decimal(value.numerator) / Decimal(value.denominator))
+
+
+def shown(value: Any, unit: str = "") -> str:
+    """A fact as the report prints it: 57,373.02 万元, 86.34%, 行政 62 + 事业 21 = 83 人."""
+    suffix = "" if not unit else unit if unit == "%" else f" {unit}"
+    if isinstance(value, dict):
+        parts = " + ".join(f"{k} {v}" for k, v in value.items())
+        return f"{parts} = {sum(value.values())}{suffix}"
+    if isinstance(value, (list, tuple)):
+        return "、".join(shown(v, unit) for v in value) if value else "无"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal) and not isinstance(value, Money):
+        value = Money(value) if unit == "万元" else plain(value)
+    return f"{value}{suffix}"
+
+
+# A metric whose facts are not all listed in NEEDS (the quarterly rates divide by the budget).
+_ALSO_READS = {"quarterly.cumulative_spent": ("budget.adjusted",)}
+
+
+def facts_used(names: list[str], facts: Facts, metrics: dict) -> list[FactUsed]:
+    """The facts behind the names a rule read, in reading order, each once."""
+    keys: list[str] = []
+    for name in names:
+        sources = [name] if name in BY_PATH else [
+            alt for need in NEEDS.get(name, ()) for alt in need.split(" 或 ") if metrics.get(alt) is not None
+        ]
+        for key in sources + [k for s in [name, *sources] for k in _ALSO_READS.get(s, ())]:
+            if key not in keys and metrics.get(key) is not None:
+                keys.append(key)
+    used = []
+    for key in keys:
+        spec = BY_PATH.get(key)
+        text = shown(metrics[key], spec.unit if spec else "")
+        if key == "budget.adjustments" and not facts.has(key):
+            text += "（未填写，按调整后预算与年初预算之差）"
+        used.append(FactUsed(key, spec.title if spec else key, text))
+    return used
+
+
+def _rounded(value: Fraction, framework: Framework) -> Score:
+    s = framework.settings
+    return Score(quantize(value, s["decimals"], s["rounding"]))
+
+
+def score_indicator(indicator: Indicator, framework: Framework, facts: Facts, metrics: dict) -> IndicatorScore:
+    """Every part by its rule, summed exactly; the zero rule, the clamp to [0, weight], the rounding."""
+    parts: list[PartResult | None] = []
+    missing: list[str] = []
+    read: list[str] = []
+    for number, part in enumerate(indicator.parts, start=1):
+        ctx = RuleContext(
+            metrics,
+            tuple(j for j in facts.judgements.get(indicator.name, ()) if j.part == number),
+            framework.settings,
+        )
+        try:
+            parts.append(RULES[part.rule].func(part.params, ctx))
+        except Missing as exc:
+            parts.append(None)
+            missing.extend(f for f in exc.facts if f not in missing)
+        read.extend(n for n in ctx.used if n not in read)
+    if indicator.zero_if:
+        read.append(indicator.zero_if)
+    used = facts_used(read, facts, metrics)
+    override = facts.overrides.get(indicator.name)
+    if missing:
+        final = Score(override.score) if override else None
+        return IndicatorScore(indicator, parts, None, None, final, override, tuple(missing), facts=used)
+    exact = sum((p.score for p in parts if p), Fraction(0))
+    zeroed = None
+    found = metrics.get(indicator.zero_if) if indicator.zero_if else None
+    if found:
+        zeroed = "存在" + "、".join(found) + "，本项指标得 0 分"
+        exact = Fraction(0)
+    exact = min(max(exact, Fraction(0)), indicator.weight)
+    computed = _rounded(exact, framework)
+    final = Score(override.score) if override else computed
+    return IndicatorScore(indicator, parts, exact, computed, final, override, (), zeroed, used)
+
+
+def _sum(values) -> Score | None:
+    values = list(values)
+    return None if any(v is None for v in values) else Score(sum(values, Decimal(0)))
+
+
+def score_report(framework: Framework, facts: Facts, metrics: dict) -> Scores:
+    """Indicator scores, the 二级 and 一级 subtotals (exact sums of the final scores), total, grade.
+
+    Subtotals and the total are None while an indicator has neither facts nor an override.
+    """
+    _validate_assessments(framework, facts)
+    results = [score_indicator(i, framework, facts, metrics) for i in framework.indicators]
+    levels, groups = [], []
+    for level in framework.levels:
+        members = [r for r in results if r.indicator.level == level.name]
+        levels.append(Subtotal(level.name, level.weight, _sum(r.final for r in members)))
+        for group in level.groups:
+            gm = [r for r in members if r.indicator.group == group.name]
+            groups.append(Subtotal(group.name, group.weight, _sum(r.final for r in gm), level.name))
+    total = _sum(lv.score for lv in levels)
+    computed_total = _sum(r.computed for r in results)
+    return Scores(
+        framework, results, levels, groups, total,
+        framework.grade(Fraction(total)) if total is not None else "—",
+        computed_total, framework.grade(Fraction(computed_total)) if computed_total is not None else None,
+    )

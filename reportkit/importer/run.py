@@ -1,0 +1,460 @@
+"""`reportkit import`: last year's Word report → a new report folder to start from.
+
+The Word file is converted with pandoc (importer/docx.py), split along the fixed outline
+(importer/outline.py), and what it says about itself — cover fields, declared scores, numbers
+that match known facts — is read (importer/facts.py). The folder is created as `reportkit new`
+creates it (scaffold), the sections are filled, and only then is it moved into place: a
+failed import leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from ..compute import load_framework, shipped_ids
+from ..errors import ReportError
+from ..load import INTRO, all_sections
+from ..numbers import plain
+from .docx import Item, block_lines, check_docx, convert, escape_inline, read_items
+from .facts import (
+    Cover,
+    Declared,
+    Proposal,
+    find_numbers,
+    guess_level,
+    guess_self_name,
+    guess_year,
+    read_annex,
+    read_chapter_four,
+    read_cover,
+)
+from .outline import Part, Split, split
+
+RECORD = "导入记录.md"
+IMAGES = "images"
+PROPOSALS_HEAD = "# 导入时识别的数字，请核对后填入："
+DECLARED_HEAD = "# 导入时从原报告读出的自评得分（仅供核对，不是覆盖）："
+
+
+@dataclass
+class ImportResult:
+    root: Path
+    summary: str
+    cover: Cover
+    declared: Declared
+    proposals: list[Proposal]
+    split: Split
+    sections: dict[str, str]  # section file → the Markdown written into it
+    year: int
+    unit: str
+    level: str
+    kind: str
+    self_name: str | None
+    framework: str = ""
+    framework_chosen: bool = False  # chosen by level and year, not given
+
+
+def default_target(source: Path) -> Path:
+    return Path.cwd() / source.stem
+
+
+def check_target(target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise ReportError("目标已存在且不是目录", file=target, expected="一个不存在的或空的目录")
+    if target.is_dir() and any(target.iterdir()):
+        raise ReportError(
+            "目标目录不是空的，导入不会写入已有内容的目录", file=target,
+            expected="一个不存在的或空的目录，如 reportkit import 旧报告.docx 新目录",
+        )
+
+
+def choose_framework(level: str, year: int) -> str:
+    """The shipped framework for the report's level in force in its year (city-2021, district-2023 …)."""
+    prefix = "district" if level == "区" else "city"
+    years = sorted(int(m.group(1)) for ref in shipped_ids() if (m := re.fullmatch(rf"{prefix}-(\d{{4}})", ref)))
+    if not years:
+        return "city-2021"
+    in_force = [y for y in years if y <= year]
+    return f"{prefix}-{in_force[-1] if in_force else years[0]}"
+
+
+def indicator_names(chosen: str) -> tuple[set[str], list[str]]:
+    """Indicator and level names of the chosen framework and of every other shipped one that
+    loads (an old report's annex may use an older framework's names)."""
+    names: set[str] = set()
+    levels: list[str] = []
+    for ref in [chosen] + [r for r in shipped_ids() if r != chosen]:
+        try:
+            framework = load_framework(ref, Path("."))
+        except ReportError:
+            if ref == chosen:
+                raise
+            continue
+        names |= {i.name for i in framework.indicators}
+        levels += [lv.name for lv in framework.levels if lv.name not in levels]
+    return names, levels
+
+
+# ---------------------------------------------------------------- section bodies
+
+
+ORDERED = re.compile(r"^(\d{1,3})[.．](?!\d)\s*(?=\S)")
+BULLET = "• "  # the bullet the Word renderer writes for a Markdown "-" item
+
+
+def _ordered(item: Item) -> int | None:
+    """The number of a numbered paragraph ("1. …" typed, or drawn by Word's numbering)."""
+    if item.kind != "text":
+        return None
+    if item.marker:
+        return int(item.marker[:-1]) if re.fullmatch(r"\d+\.", item.marker) else None
+    match = ORDERED.match(item.inline)
+    return int(match.group(1)) if match else None
+
+
+def part_markdown(part: Part) -> str:
+    """The section file: sub-headings as # / ##, numbered and bulleted paragraphs as Markdown
+    lists where that renders the same numbers, everything else as paragraphs and tables."""
+    headings = {id(item): level for level, item in part.subheadings}
+    blocks: list[str] = []
+    notes: list[str] = []
+    previous: int | None = None  # number of the list item just written
+    for item in part.items:
+        notes += item.notes
+        level = headings.get(id(item))
+        number = None if level else _ordered(item)
+        if level:
+            text = (item.marker + " " + item.inline) if item.marker and item.marker != "-" else item.inline
+            blocks.append("#" * (level - 2) + " " + text.replace("\\\n", " "))
+        elif number is not None:
+            body = item.inline if item.marker else item.inline[ORDERED.match(item.inline).end():]
+            if previous is None or number == previous + 1:
+                blocks.append(f"{number}. " + block_lines(body) + _indented(item.extra, len(str(number)) + 2))
+            else:  # Markdown numbers a list from its first item: keep this number as text
+                blocks.append(block_lines(f"{number}. {body}") + ("\n\n" + item.extra if item.extra else ""))
+                number = None
+        elif item.kind == "text" and not item.marker and item.inline.startswith(BULLET):
+            blocks.append("- " + block_lines(item.inline[len(BULLET):]))
+        else:
+            blocks.append(item.markdown())
+        previous = number
+    return "\n\n".join(b for b in blocks + notes if b.strip()) + "\n"
+
+
+def _indented(extra: str, width: int) -> str:
+    if not extra:
+        return ""
+    return "\n\n" + "\n".join(" " * width + line if line else "" for line in extra.split("\n"))
+
+
+def _counts(items: list[Item], part: Part | None = None) -> str:
+    heads = {id(i) for _, i in part.subheadings} if part else set()
+    paragraphs = sum(1 for i in items if i.kind == "text" and id(i) not in heads)
+    bits = [f"{paragraphs} 段"]
+    tables = sum(1 for i in items if i.kind == "table")
+    if tables:
+        bits.append(f"{tables} 个表格")
+    images = sum(len(i.images) for i in items)
+    if images:
+        bits.append(f"{images} 张图片")
+    if heads:
+        bits.append(f"{len(heads)} 个小标题")
+    return "，".join(bits)
+
+
+# ---------------------------------------------------------------- facts.yaml
+
+
+def _yaml_value(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def set_report_fields(text: str, values: dict[str, str], file: Path) -> str:
+    """Write `values` into the report: block of a (commented) facts file, keeping its layout."""
+    lines = text.split("\n")
+    start = next((i for i, line in enumerate(lines) if re.match(r"^report:\s*(#.*)?$", line)), None)
+    if start is None:
+        lines[0:0] = ["report:"]
+        start = 0
+    end = next((i for i in range(start + 1, len(lines)) if lines[i] and not lines[i][0].isspace()
+                and not lines[i].startswith("#")), len(lines))
+    indent = next((re.match(r"^(\s+)\S", lines[i]).group(1) for i in range(start + 1, end)
+                   if re.match(r"^\s+[A-Za-z_]", lines[i])), "  ")
+    for key, value in values.items():
+        pattern = re.compile(rf"^(\s+)#?\s*{re.escape(key)}\s*:(.*)$")
+        at = next((i for i in range(start + 1, end) if pattern.match(lines[i])), None)
+        new = f"{indent}{key}: {_yaml_value(value)}"
+        if at is None:
+            last = max(i for i in range(start, end) if i == start or re.match(r"^\s+\S", lines[i]))
+            lines.insert(last + 1, new)
+            end += 1
+            continue
+        rest = pattern.match(lines[at]).group(2)
+        tail = re.search(r"\s#\s.*$", rest)
+        lines[at] = new + (f"  {tail.group(0).strip()}" if tail else "")
+    out = "\n".join(lines)
+    data = yaml.safe_load(out) or {}
+    report = data.get("report") or {}
+    if any(str(report.get(k)) != v for k, v in values.items()):
+        raise ReportError("无法把封面信息写入事实文件的 report: 块", file=file, expected="report: 下的键值对")
+    return out
+
+
+def declared_block(declared: Declared) -> list[str]:
+    if not (declared.indicators or declared.total or declared.prose_total):
+        return []
+    lines = [
+        "",
+        DECLARED_HEAD,
+        "# reportkit 按评分规则由上面的事实计算得分；如确需坚持与规则不同的得分，",
+        "# 请在 overrides: 下写明该指标的得分和原因（reportkit 会在检查时列出）。",
+    ]
+    for name, value in declared.indicators.items():
+        lines.append(f"#   {name}: {value if value else '（原表为空）'}")
+    if declared.total or declared.prose_total:
+        lines.append(f"#   总分: {declared.total or declared.prose_total}")
+    if declared.levels:
+        lines.append("#   " + "，".join(f"{n} {s}（满分 {w}）" for n, w, s in declared.levels))
+    return lines
+
+
+def proposals_block(proposals: list[Proposal]) -> list[str]:
+    facts = [p for p in proposals if p.kind != "rate"]
+    rates = [p for p in proposals if p.kind == "rate"]
+    if not proposals:
+        return []
+    lines = ["", PROPOSALS_HEAD, "# （键名用点号表示层级，如 budget.initial 即 budget: 下的 initial:；不会自动生效）"]
+    for p in facts:
+        if p.kind == "money4":
+            value = "[" + ", ".join(plain(f.value) for f in p.found) + "]"
+            lines.append(f"#   {p.path}: {value}  # {p.title}；{p.found[0].file}：“{p.found[0].quote}”")
+            continue
+        values = p.values
+        first = p.found[0]
+        lines.append(f"#   {p.path}: {plain(values[0])}  # {p.title}；{first.file}：“{first.quote}”")
+        if len(values) > 1:
+            others = "；".join(f"{plain(f.value)}（{f.file}：“{f.quote}”）" for f in p.found if f.value != values[0])
+            lines.append(f"#     注意：原文中此数前后不一致，另有 {others}")
+    if rates:
+        lines.append("# 原文写出的计算结果（reportkit 会由上面的事实计算，填好后用 reportkit build 核对）：")
+        for p in rates:
+            shown = "、".join(plain(v) + "%" for v in p.values)
+            first = p.found[0]
+            note = "（前后不一致）" if len(p.values) > 1 else ""
+            lines.append(f"#   {p.title} {shown}{note}  # {first.file}：“{first.quote}”")
+    return lines
+
+
+# ---------------------------------------------------------------- the import
+
+
+def import_report(
+    source: Path, target: Path | None = None, *, framework: str | None = None,
+    year: int | None = None, unit: str | None = None,
+) -> ImportResult:
+    """Import `source` into the new folder `target`; framework None: chosen by level and year."""
+    source = Path(source)
+    target = Path(target) if target is not None else default_target(source)
+    check_target(target)
+    if framework is not None and framework not in shipped_ids():
+        raise ReportError(f"找不到评价指标体系“{framework}”", key="--framework",
+                          expected="以下编号之一：" + "、".join(shipped_ids()))
+    check_docx(source)
+    names, level_names = indicator_names(framework or "city-2021")
+    with tempfile.TemporaryDirectory(prefix="reportkit-import-") as work:
+        media = Path(work) / "media"
+        items = read_items(convert(source, media), media)
+        parts = split(items, names)
+        if not parts.found:
+            raise ReportError(
+                "在 Word 文件中找不到报告的固定提纲，无法分节导入", file=source,
+                expected="以“一、部门基本情况”“（一）部门主要职能”等编号标题分节的部门整体支出绩效评价报告",
+            )
+        cover = read_cover(parts.preamble)
+        texts = [i.plain for i in items]
+        year = year or guess_year(cover, texts)
+        if year is None:
+            raise ReportError("无法确定评价年度：封面标题中没有“20XX 年度”", file=source,
+                              expected="用 --year 指定年度，如 --year 2023")
+        unit = unit or cover.unit
+        level = guess_level(texts)
+        chosen = framework is None
+        framework = framework or choose_framework(level, year)
+        kind = "单位" if (cover.unit_label.startswith("单位") or any(
+            "单位基本情况" in heading for _, heading in parts.chapters)) else "部门"
+        self_name = guess_self_name(texts)
+        used = {id(i) for i in cover.used}
+        intro = [i for i in parts.preamble if id(i) not in used]
+        if intro:
+            parts.parts[INTRO.file] = Part(INTRO, items=intro)
+        declared = Declared()
+        read_chapter_four(parts.chapter_four, level_names, declared)
+        read_annex(parts.annex + parts.chapter_four, names, declared)
+        proposals = find_numbers([(f, i.plain) for f, p in parts.parts.items() for i in p.items if i.kind == "text"])
+        sections = {f: part_markdown(p) for f, p in parts.parts.items() if p.items}
+        result = ImportResult(target, "", cover, declared, proposals, parts, sections,
+                              year, unit or "", level, kind, self_name, framework, chosen)
+        result.summary = summary(source, result)
+
+        # written beside the target, moved into place only when complete
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            _write(staging / target.name, result, media)
+            if target.is_dir():
+                target.rmdir()  # empty: checked above
+            os.rename(staging / target.name, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return result
+
+
+def _write(root: Path, r: ImportResult, media: Path) -> None:
+    """The folder as `reportkit new` makes it, then the imported sections, pictures and facts."""
+    from ..scaffold import scaffold
+
+    scaffold(root, year=r.year, unit=r.unit or "（请填写单位名称）", framework=r.framework, level=r.level)
+    content = root / "content"
+    for file, text in r.sections.items():
+        (content / file).write_text(text, encoding="utf-8")
+    for image in sorted({img for p in r.split.parts.values() for i in p.items for img in i.images}):
+        dest = content / IMAGES / image
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(media / "media" / image, dest)
+    facts = content / "facts.yaml"
+    values = {k: v for k, v in (("preparer", r.cover.preparer), ("phone", r.cover.phone),
+                                ("kind", r.kind), ("self_name", r.self_name or "")) if v}
+    text = set_report_fields(facts.read_text(encoding="utf-8"), values, facts)
+    extra = declared_block(r.declared) + proposals_block(r.proposals)
+    facts.write_text(text.rstrip("\n") + "\n" + ("\n".join(extra) + "\n" if extra else ""), encoding="utf-8")
+    (root / RECORD).write_text(record(r), encoding="utf-8")
+
+
+# ---------------------------------------------------------------- what the user reads
+
+
+def summary(source: Path, r: ImportResult) -> str:
+    c = r.cover
+    out = [f"已把 {source.name} 导入到 {r.root}/"]
+    cover = [f"单位“{r.unit}”" if r.unit else "单位：未找到（请在 content/facts.yaml 的 report.unit 填写）",
+             f"年度 {r.year}" + ("" if c.year else "（封面标题中没有年度，按正文推断）"),
+             f"填报人“{c.preparer}”" if c.preparer else "填报人：未找到",
+             f"电话 {c.phone}" if c.phone else "电话：未找到",
+             f"{r.level}级", f"主体“{r.kind}”"]
+    if r.self_name:
+        cover.append(f"自称“{r.self_name}”")
+    out.append("封面 → content/facts.yaml 的 report: 块：" + "，".join(cover))
+    how = "按层级和年度选择，可用 --framework 指定" if r.framework_chosen else "按 --framework 指定"
+    out.append(f"评价指标体系：{r.framework}（{how}；reportkit frameworks 列出全部）")
+    out.append("章节：")
+    for section in all_sections():
+        part = r.split.parts.get(section.file)
+        if part is None or not part.items:
+            note = "（可选，原报告没有）" if section.optional else "未找到，保留了 new 生成的说明，请补写"
+            out.append(f"  content/{section.file} ← {note}")
+            continue
+        source = f"“{part.heading}”" if part.heading else "封面之后、第一章之前的文字"
+        line = f"  content/{section.file} ← {source}：{_counts(part.items, part)}"
+        if part.moved:
+            line += "；另含 " + "、".join(part.moved)
+        out.append(line)
+    skipped = []
+    if r.split.chapter_four or r.split.chapter_four_heading:
+        skipped.append(f"  第四章“{r.split.chapter_four_heading}”（由 reportkit 根据得分生成）：{_counts(r.split.chapter_four)}")
+    if r.split.annex:
+        skipped.append(f"  附件（评分表由 reportkit 生成）：{_counts(r.split.annex)}")
+    if r.split.toc:
+        skipped.append(f"  目录：{len(r.split.toc)} 行（reportkit 可生成目录）")
+    if c.used:
+        skipped.append(f"  封面：{len(c.used)} 段（已读入 report: 块）")
+    if skipped:
+        out.append("未作为正文导入（原文保存在导入记录中）：")
+        out += skipped
+    out += _declared_lines(r.declared)
+    tables = [(f, i) for f, p in r.split.parts.items() for i in p.items if i.kind == "table" and i.merged]
+    if tables:
+        out.append("表格：")
+        for file, item in tables:
+            first = item.cells[0][0] if item.cells and item.cells[0] else ""
+            out.append(f"  content/{file} 中以“{first[:12]}”开头的表格有合并单元格，已拆开为 Markdown 表格："
+                       f"合并内容只写在左上格，其余 {item.merged} 格留空，请核对")
+    images = sum(len(i.images) for p in r.split.parts.values() for i in p.items)
+    if images:
+        out.append(f"图片：{images} 张，已保存到 content/{IMAGES}/，正文中以相对路径引用")
+    if r.split.unrecognised or r.split.renumbered:
+        out.append("未能对应到固定提纲的标题（已作为正文保留，请核对）：")
+        out += [f"  “{text}”（在 {where}）" for text, where in r.split.unrecognised]
+        out += [f"  “{text}”编号与提纲不符，按标题归入“{to}”" for text, to in r.split.renumbered]
+    facts = [p for p in r.proposals if p.kind != "rate"]
+    if r.proposals:
+        conflicts = [p.title for p in r.proposals if p.kind != "money4" and len(p.values) > 1]
+        line = f"识别到的数字：{len(facts)} 项事实、{len(r.proposals) - len(facts)} 项计算结果，已作为注释写在 content/facts.yaml 末尾"
+        if conflicts:
+            line += "；原文前后不一致：" + "、".join(conflicts)
+        out.append(line)
+    out.append("下一步：")
+    out.append("  1. 打开 content/facts.yaml：核对 report: 块，按末尾注释中识别的数字填写预算、支出等事实（请对照决算报表核对）")
+    out.append("  2. 把正文中的数字改为引用，如 {{ budget.adjusted | wan }}，数字只在事实文件中填一次")
+    out.append("  3. 补写“未找到”的章节；reportkit check 列出还缺的事实和与事实不符的数字，"
+               "reportkit score 查看得分，reportkit build 生成 Word 报告")
+    out.append(f"导入记录（含本摘要和未导入的原文）：{r.root}/{RECORD}")
+    return "\n".join(out)
+
+
+def _declared_lines(d: Declared) -> list[str]:
+    if not (d.indicators or d.total or d.prose_total):
+        return []
+    out = ["原报告声明的自评得分（已作为注释写入 content/facts.yaml，不作为覆盖）："]
+    total = d.total or d.prose_total
+    if total:
+        line = f"  总分 {total} 分"
+        if d.levels:
+            line += "（" + "，".join(f"{n} {s}/{w}" for n, w, s in d.levels) + "）"
+        if d.grade:
+            line += f"，等级“{d.grade}”"
+        out.append(line)
+    if d.indicators:
+        scores = "，".join(f"{n} {v or '空'}" for n, v in d.indicators.items())
+        out.append(f"  {len(d.indicators)} 项三级指标：{scores}")
+        empty = [n for n, v in d.indicators.items() if not v]
+        if empty:
+            out.append("  注意：得分为空的指标：" + "、".join(empty))
+        added = d.indicator_sum()
+        if total and added is not None and added != _decimal(total):
+            out.append(f"  注意：各指标得分相加为 {plain(added)} 分，与原报告总分 {total} 分不一致")
+    if d.total and d.prose_total and _decimal(d.total) != _decimal(d.prose_total):
+        out.append(f"  注意：附件总分 {d.total} 分与第四章所写 {d.prose_total} 分不一致")
+    return out
+
+
+def _decimal(text: str) -> Decimal:
+    return Decimal(text)
+
+
+def record(r: ImportResult) -> str:
+    """The summary and every piece of the original that did not become narrative, verbatim."""
+    out = ["# 导入记录", "", "```text", r.summary, "```", ""]
+    groups = [
+        ("封面", r.cover.used),
+        ("目录", r.split.toc),
+        (f"第四章 {r.split.chapter_four_heading}".strip(), r.split.chapter_four),
+        ("附件", r.split.annex),
+    ]
+    headings = [p.heading for p in r.split.parts.values() if p.heading] + [h for _, h in r.split.chapters]
+    if headings:
+        out += ["## 原报告的提纲标题", ""] + [f"- {escape_inline(h)}" for h in dict.fromkeys(headings)] + [""]
+    for title, items in groups:
+        if not items:
+            continue
+        out += [f"## {title}（未作为正文导入）", ""]
+        out += [item.markdown() + "\n" for item in items]
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -1,0 +1,55 @@
+"""Load: read the report folder's files into checked values.
+
+Takes the folder (reportkit.yaml, content/facts.yaml, framework and outline files) and gives
+Paths and options, Facts (with their line numbers), the 自评表 block, the fixed outline and the
+JSON Schema of facts. YAML is read with line numbers so every error names file, line and key.
+"""
+
+from importlib import import_module
+
+# Exported name → "module" or "module:attribute"; imported on first use, so that importing this
+# package costs nothing until a name is needed (start-up time of every command).
+_EXPORTS = {
+    "CONFIG_FILE": ".config",
+    "OPTIONS": ".config",
+    "Paths": ".config",
+    "find_root": ".config",
+    "load_options": ".config",
+    "Facts": ".facts",
+    "Judgement": ".facts",
+    "Override": ".facts",
+    "load_facts": ".facts",
+    "parse_facts": ".facts",
+    "BY_PATH": ".facts_schema",
+    "FIELDS": ".facts_schema",
+    "Field": ".facts_schema",
+    "expected": ".facts_schema",
+    "Chapter": ".outline",
+    "INTRO": ".outline",
+    "OUTLINE": ".outline",
+    "Section": ".outline",
+    "all_sections": ".outline",
+    "fill": ".outline",
+    "SCHEMA_FILE": ".schema",
+    "schema_json": ".schema",
+    "write_text_atomic": ".schema",
+    "GridCell": ".selfeval",
+    "TITLE": ".selfeval",
+    "Targets": ".selfeval",
+    "targets_grid": ".selfeval",
+    "Located": ".yamlio",
+    "load_yaml": ".yamlio",
+    "read_text": ".yamlio",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    target = _EXPORTS.get(name)
+    if target is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, _, attribute = target.partition(":")
+    value = getattr(import_module(module, __name__), attribute or name)
+    globals()[name] = value
+    return value

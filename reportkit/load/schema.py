@@ -1,0 +1,182 @@
+"""The facts file as a JSON Schema (draft 2020-12), generated from load/facts_schema.py FIELDS.
+
+Editors that speak the YAML language server (VS Code's YAML extension and others) read it
+to show each key's Chinese title and unit, offer completion and mark wrong types while the
+author types. `reportkit new` writes it into the report folder; `reportkit schema` prints it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .facts_schema import ASSESSMENT_BLOCKS, FIELDS, Field, expected
+from .selfeval import targets_schema
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# Where `reportkit new` puts the schema, relative to the report folder.
+SCHEMA_FILE = ".reportkit/facts.schema.json"
+
+_NUMBER = {"type": "number", "minimum": 0}
+_COUNT = {"type": "integer", "minimum": 0}
+
+
+def _kind_schema(spec: Field) -> dict[str, Any]:
+    """The JSON Schema of one value, without title and description."""
+    kind = spec.kind
+    if kind == "text":
+        return {"type": ["string", "number"]}  # 电话 83758561 is read as a number and kept as text
+    if kind == "year":
+        return {"type": "integer", "minimum": 1990, "maximum": 2100}
+    if kind == "enum":
+        return {"enum": list(spec.choices)}
+    if kind == "money":
+        return {"type": "number", "exclusiveMinimum": 0} if spec.positive else dict(_NUMBER)
+    if kind == "count":
+        return dict(_COUNT)
+    if kind == "headcount":
+        return {"anyOf": [dict(_COUNT), {"type": "object", "minProperties": 1, "additionalProperties": dict(_COUNT)}]}
+    if kind == "percent":
+        return {"type": "number", "minimum": 0, "maximum": 100}
+    if kind == "money4":
+        return {"type": "array", "items": dict(_NUMBER), "minItems": 4, "maxItems": 4}
+    if kind == "percent4":
+        return {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1000}, "minItems": 4, "maxItems": 4}
+    if kind == "bool":
+        return {"anyOf": [{"type": "boolean"}, {"enum": ["是", "否"]}]}
+    if kind == "texts":
+        return {"type": "array", "items": {"type": "string"}}
+    raise AssertionError(kind)
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """An optional fact may be left empty (`key:` with no value)."""
+    if "enum" in schema:
+        return {**schema, "enum": [*schema["enum"], None]}
+    if "anyOf" in schema:
+        return {**schema, "anyOf": [*schema["anyOf"], {"type": "null"}]}
+    types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+    return {**schema, "type": [*types, "null"]}
+
+
+def describe(spec: Field) -> str:
+    """Meaning, unit and expected form of a fact, as the editor shows it on hover."""
+    parts = [spec.help] if spec.help else []
+    if spec.unit:
+        parts.append(f"单位：{spec.unit}")
+    parts.append(f"填写：{expected(spec)}")
+    if spec.required:
+        parts.append("必填")
+    elif spec.default not in (None, ()):
+        parts.append(f"不填则为 {spec.default}")
+    return "。".join(p.rstrip("。") for p in parts) + "。"
+
+
+def field_schema(spec: Field) -> dict[str, Any]:
+    schema = _kind_schema(spec)
+    if not spec.required:
+        schema = _nullable(schema)
+    result: dict[str, Any] = {"title": spec.title, "description": describe(spec), **schema}
+    if spec.unit:
+        result["x-unit"] = spec.unit
+    if spec.default is not None:
+        result["default"] = list(spec.default) if isinstance(spec.default, tuple) else spec.default
+    return result
+
+
+def _judgements_schema() -> dict[str, Any]:
+    entry = {
+        "type": "object",
+        "properties": {
+            "part": {"title": "第几条评分标准", "type": "integer", "minimum": 1, "default": 1},
+            "deduct": {"title": "扣分", "type": "number", "minimum": 0,
+                       "description": "不填则按该条标准的每项扣分计算"},
+            "reason": {"title": "扣分原因", "type": "string", "minLength": 1},
+        },
+        "required": ["reason"],
+        "additionalProperties": False,
+    }
+    return {
+        "title": "人工评判的扣分",
+        "description": "按三级指标名称列出需要人工判断的条款的扣分，每条写明第几条标准、扣分和原因；未列出的条款得满分。",
+        "type": ["object", "null"],
+        "additionalProperties": {"anyOf": [entry, {"type": "array", "items": entry}]},
+    }
+
+
+def _overrides_schema() -> dict[str, Any]:
+    return {
+        "title": "坚持与规则不同的得分",
+        "description": "按三级指标名称写出得分和原因；reportkit check 会逐条列出覆盖得分和规则计算的得分。",
+        "type": ["object", "null"],
+        "additionalProperties": {
+            "type": "object",
+            "properties": {
+                "score": {"title": "得分", "type": "number", "minimum": 0},
+                "reason": {"title": "原因", "type": "string", "minLength": 1},
+            },
+            "required": ["score", "reason"],
+        },
+    }
+
+
+def facts_schema() -> dict[str, Any]:
+    """The whole facts file: one property per section of FIELDS, in the table's order."""
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for spec in FIELDS:
+        section, _, leaf = spec.path.partition(".")
+        if not leaf:  # a top-level fact such as satisfaction
+            properties[section] = field_schema(spec)
+            if spec.required:
+                required.append(section)
+            continue
+        block = properties.setdefault(
+            section, {"type": "object", "properties": {}, "required": [], "additionalProperties": False}
+        )
+        block["properties"][leaf] = field_schema(spec)
+        if spec.required:
+            block["required"].append(leaf)
+            if section not in required:
+                required.append(section)
+    for block in properties.values():
+        if block.get("required") == []:
+            del block["required"]
+    blocks = {"judgements": _judgements_schema(), "overrides": _overrides_schema()}
+    assert set(blocks) == set(ASSESSMENT_BLOCKS)
+    properties.update(blocks)
+    properties["targets"] = targets_schema()
+    properties["extra"] = {
+        "title": "自定义事实",
+        "description": "不在固定事实表中的数字或文字，可在正文中以 {{ extra.名称 }} 引用。",
+        "type": "object",
+    }
+    return {
+        "$schema": DIALECT,
+        "title": "reportkit 事实文件（content/facts.yaml）",
+        "description": "部门整体支出绩效评价报告的全部事实：每个数字只填写一次，正文用 {{ }} 引用。金额单位为万元。",
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
+
+
+def schema_json() -> str:
+    return json.dumps(facts_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file beside the target, so a failure leaves no half file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

@@ -1,0 +1,1 @@
+"""The Word package: styles, Markdown to WordprocessingML, the annex tables, packaging."""

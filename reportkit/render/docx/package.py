@@ -1,0 +1,125 @@
+"""The .docx package around the rendered body: footnotes part, settings, document properties,
+and a byte-identical zip for identical input (fixed entry order, timestamps and attributes).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from docx.document import Document
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml.ns import qn
+from lxml import etree
+
+from ...assemble import Report
+from ...errors import ReportError
+from .xml import el
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_EMPTY_FOOTNOTES = (
+    f'<w:footnotes xmlns:w="{_W}">'
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>'
+    "</w:r></w:p></w:footnote></w:footnotes>"
+)
+# Children of w:settings that must come after w:updateFields (ECMA-376 schema order).
+_AFTER_UPDATE_FIELDS = {
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
+    "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
+}
+
+
+def _footnotes_part(document: Document) -> Part | None:
+    for rel in document.part.rels.values():
+        if rel.reltype == RT.FOOTNOTES and not rel.is_external:
+            return rel.target_part
+    return None
+
+
+def first_footnote_id(document: Document) -> int:
+    """Footnote ids this document's template does not use yet."""
+    part = _footnotes_part(document)
+    if part is None:
+        return 1
+    ids = [int(n.get(qn("w:id"))) for n in etree.fromstring(part.blob).iterchildren(qn("w:footnote"))]
+    return max([0, *ids]) + 1
+
+
+def add_footnotes(document: Document, notes: list[etree._Element]) -> None:
+    if not notes:
+        return
+    part = _footnotes_part(document)
+    if part is None:
+        part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, _EMPTY_FOOTNOTES.encode(),
+                    document.part.package)
+        document.part.relate_to(part, RT.FOOTNOTES)
+    root = etree.fromstring(part.blob)
+    root.extend(notes)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def update_fields_on_open(document: Document) -> None:
+    """Ask Word to fill the table of contents when the file is opened."""
+    settings = document.settings.element
+    if settings.find(qn("w:updateFields")) is not None:
+        return
+    flag = el("w:updateFields", {"w:val": "true"})
+    for child in settings:
+        if etree.QName(child).localname in _AFTER_UPDATE_FIELDS:
+            child.addprevious(flag)
+            return
+    settings.append(flag)
+
+
+def document_date(report: Report) -> datetime:
+    """report.date from the facts, else SOURCE_DATE_EPOCH, else 1 January of the next year."""
+    facts = report.facts
+    raw = facts.get("report.date")
+    if raw:
+        try:
+            return datetime.combine(date.fromisoformat(str(raw)), datetime.min.time())
+        except ValueError:
+            raise facts.error("report.date", f"日期“{raw}”无法识别", expected="年-月-日，如 2022-03-31") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC).replace(tzinfo=None)
+        except (ValueError, OverflowError, OSError):
+            raise ReportError(f"环境变量 SOURCE_DATE_EPOCH 的值“{epoch}”无效", key="SOURCE_DATE_EPOCH",
+                              expected="自 1970-01-01 起的秒数，如 1640995200") from None
+    return datetime(int(facts.get("report.year")) + 1, 1, 1)
+
+
+def set_properties(document: Document, report: Report, when: datetime) -> None:
+    props = document.core_properties
+    unit = report.cover.get("unit", "")
+    props.title = report.title
+    props.subject = report.framework.title
+    props.author = unit
+    props.last_modified_by = unit
+    props.revision = 1
+    props.created = when
+    props.modified = when
+
+
+def save_reproducible(document: Document, path: Path, when: datetime) -> None:
+    """Save with every zip entry stamped `when`, so equal input gives equal bytes."""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    stamp = max(when, datetime(1980, 1, 1)).timetuple()[:6]  # the zip format starts in 1980
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            entry = zipfile.ZipInfo(item.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 0
+            entry.external_attr = 0o644 << 16
+            out.writestr(entry, source.read(item.filename))

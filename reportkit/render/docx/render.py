@@ -1,0 +1,199 @@
+"""The official Word file: the report model rendered into the docxtpl template.
+
+The template (templates/report.docx, or the user's own) holds the cover, the fixed headings
+in a `{%p for block in blocks %}` loop, and `{{p … }}` placeholders where generated content
+goes: each section body, the annex table and its notes (templates/README.md lists them).
+The template is parsed and rendered once; bodies are built as WordprocessingML beforehand.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from importlib import resources
+from pathlib import Path
+
+from docx.opc.exceptions import PackageNotFoundError
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+from markupsafe import Markup
+
+import reportkit
+
+from ...assemble import Block, Report
+from ...errors import ReportError
+from . import styles as S
+from .annex import annex_notes, annex_table, targets_table
+from .markdown import Story, render_paragraphs, render_tokens
+from .package import (
+    add_footnotes,
+    document_date,
+    first_footnote_id,
+    save_reproducible,
+    set_properties,
+    update_fields_on_open,
+)
+from .xml import EMU_PER_TWIP, MM, field_end, field_runs, paragraph, text_run
+
+TEMPLATE_NAME = "report.docx"
+PLACEHOLDERS = "模板占位符见 templates/README.md"
+
+
+def default_template() -> Path:
+    """The shipped template: inside the installed package, or templates/ of a source checkout."""
+    installed = resources.files("reportkit") / "templates" / TEMPLATE_NAME
+    if installed.is_file():
+        return Path(str(installed))
+    return Path(reportkit.__file__).parent.parent / "templates" / TEMPLATE_NAME
+
+
+class Fragment:
+    """Generated body XML, placed by a `{{p name }}` paragraph of the template.
+
+    It counts how often it was placed, so a template that forgets a placeholder is caught.
+    """
+
+    def __init__(self, name: str, placeholder: str, elements: list[etree._Element]):
+        self.name = name
+        self.placeholder = placeholder
+        self.elements = elements
+        self.used = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.elements)
+
+    def __html__(self) -> Markup:
+        self.used += 1
+        xml = "".join(etree.tostring(e, encoding="unicode") for e in self.elements)
+        # docxtpl turns "{_{", "}_}", "{_%", "%_}" in its output into Jinja delimiters;
+        # written as character references they reach the document unchanged.
+        return Markup(xml.replace("{_", "&#123;_").replace("_}", "_&#125;"))
+
+    __str__ = __html__
+
+
+def render_docx(report: Report, out_path: Path, template: Path | None = None) -> None:
+    when = document_date(report)
+    source = template or default_template()
+    tpl = _open(source)
+    document = tpl.get_docx()
+    styles = S.StyleMap.prepare(document, default_template())
+    story = Story(document.part, styles, report.paths.root, _text_width(document),
+                  next_footnote=first_footnote_id(document))
+    context, fragments = _context(report, story)
+    _render(tpl, context, source)
+    _check(document, fragments, source)
+    add_footnotes(document, story.footnotes)
+    if report.options.get("toc"):
+        update_fields_on_open(document)
+    set_properties(document, report, when)
+    save_reproducible(document, out_path, when)
+
+
+def _text_width(document) -> int:
+    """Twips between the margins of the first page (156 mm on A4 with the official margins)."""
+    section = document.sections[0]
+    try:
+        return (section.page_width - section.left_margin - section.right_margin) // EMU_PER_TWIP
+    except TypeError:  # a template without page size or margins
+        return round(156 * MM)
+
+
+def _open(source: Path) -> DocxTemplate:
+    if not source.is_file():
+        raise ReportError("找不到 Word 模板文件", file=source, expected="一个 .docx 文件")
+    tpl = DocxTemplate(str(source))
+    try:
+        tpl.init_docx()
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
+        raise ReportError("模板不是有效的 Word 文档", file=source,
+                          expected="用 Word 另存为“Word 文档 (*.docx)”的文件") from None
+    return tpl
+
+
+def _section_base(report: Report, block: Block) -> Path:
+    root = report.paths.root
+    return (root / block.source).parent if block.source else report.paths.content
+
+
+def _context(report: Report, story: Story) -> tuple[dict, list[Fragment]]:
+    fragments: list[Fragment] = []
+
+    def body(name: str, placeholder: str, elements: list) -> Fragment:
+        fragment = Fragment(name, placeholder, elements)
+        fragments.append(fragment)
+        return fragment
+
+    def block_body(block: Block) -> list:
+        if block.paragraphs:
+            return render_paragraphs(block.paragraphs, story)
+        return render_tokens(block.tokens, story, _section_base(report, block))
+
+    intro = report.intro
+    blocks = [
+        {"level": b.level, "number": b.number, "title": b.title, "heading": b.heading,
+         "body": body(b.heading, "{{p block.body }}", block_body(b))}
+        for b in report.blocks
+    ]
+    context = {
+        "title": report.title,
+        **{key: report.cover.get(key, "") for key in ("unit", "preparer", "phone", "year")},
+        "toc": body("目录", "{{p toc }}", _toc(report, story)) if report.options.get("toc") else False,
+        "intro": body("引言", "{{p intro }}", block_body(intro) if intro else []),
+        "blocks": blocks,
+        "annex_title": report.annex_title,
+        "annex_table": body("附件评分表", "{{p annex_table }}", [annex_table(report, story.styles)]),
+        "annex_notes": body("附注", "{{p annex_notes }}", annex_notes(report, story.styles)),
+        "annex_mark": "附件1" if report.targets else "附件",
+        "targets_title": report.targets_title,
+        "targets_table": body("目标完成情况自评表", "{{p targets_table }}", targets_table(report, story.styles)),
+        "framework": report.framework.title,
+        "total": str(report.scores.total),
+        "grade": report.scores.grade,
+    }
+    return context, fragments
+
+
+def _toc(report: Report, story: Story) -> list:
+    """A TOC field listing the chapter and section headings; Word adds page numbers on update."""
+    entries = [b for b in report.blocks if b.level in (1, 2)]
+    paragraphs = []
+    for k, block in enumerate(entries):
+        p = paragraph(story.styles.id(S.TOC[block.level - 1]))
+        if k == 0:
+            p.extend(field_runs('TOC \\o "1-2" \\h \\z \\u'))
+        p.append(text_run(block.heading))
+        if k == len(entries) - 1:
+            p.append(field_end())
+        paragraphs.append(p)
+    return paragraphs
+
+
+def _render(tpl: DocxTemplate, context: dict, source: Path) -> None:
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    try:
+        tpl.render(context, env)
+    except TemplateSyntaxError as exc:
+        near = "".join(getattr(exc, "docx_context", [])).strip()
+        raise ReportError(f"模板语法错误：{exc.message}" + (f"（附近文字：{near[:80]}）" if near else ""),
+                          file=source, expected=PLACEHOLDERS) from None
+    except UndefinedError as exc:
+        raise ReportError(f"模板使用了未知的占位符：{exc.message}", file=source,
+                          expected=PLACEHOLDERS) from None
+    except (TemplateError, etree.XMLSyntaxError, ValueError) as exc:
+        raise ReportError(f"模板无法填充：{exc}", file=source, expected=PLACEHOLDERS) from None
+
+
+def _check(document, fragments: list[Fragment], source: Path) -> None:
+    """Every generated body placed once, each as a paragraph of its own."""
+    missing = [f for f in fragments if f and not f.used]
+    if missing:
+        names = "、".join(f"“{f.name}”" for f in missing[:3]) + ("等" if len(missing) > 3 else "")
+        raise ReportError(f"模板缺少占位符 {missing[0].placeholder}，{names}没有写入报告", file=source,
+                          expected=PLACEHOLDERS)
+    body = document.element.body
+    nested = body.xpath(".//w:t[*] | .//w:p//w:p[not(ancestor::w:txbxContent)]")
+    if nested:
+        raise ReportError("模板中插入正文、表格的占位符须单独成段，并写成 {{p 名称 }}（带 p）", file=source,
+                          expected=PLACEHOLDERS)

@@ -1,0 +1,1 @@
+"""The report as HTML: the preview page and the standalone file, with the findings placed."""
