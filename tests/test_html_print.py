@@ -12,12 +12,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import system_tools
 from playwright.sync_api import sync_playwright
 
 from reportkit.assemble.report import load_report
 from reportkit.render.html.render import write_html
 
-CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.needs("chromium", "poppler")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 EXAMPLE = Path(__file__).parents[1]
 A4 = (595, 842)  # points, portrait
@@ -30,7 +31,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_html(load_report(EXAMPLE), html)
     pdf = out / "report.pdf"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = playwright.chromium.launch(executable_path=system_tools.chromium(), args=FLAGS)
         page = browser.new_page()
         page.goto(html.as_uri())
         page.pdf(path=str(pdf), prefer_css_page_size=True)

@@ -1,4 +1,4 @@
-"""Issue 5: the preview in real headless Chromium (Debian's /usr/bin/chromium, driven by
+"""Issue 5: the preview in real headless Chromium (Debian's chromium, driven by
 Playwright; no browser is downloaded). A save shows up in the open page without a reload and
 where the reader was; broken facts show the message; the next good save brings the report back.
 
@@ -11,13 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import system_tools
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from reportkit.assemble.report import load_report
 from reportkit.preview.server import PreviewServer
 from reportkit.render.html.render import write_html
 
-CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.needs("chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(__file__).parent.parent / "build" / "test-artifacts"
@@ -28,7 +29,7 @@ WAIT_MS = 10_000
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = playwright.chromium.launch(executable_path=system_tools.chromium(), args=FLAGS)
         yield browser
         browser.close()
 

@@ -163,6 +163,7 @@ def test_a_failing_check_does_not_stop_the_preview(example: Path, monkeypatch) -
     assert draft.poll() and draft.build.version == 2 and "新的一段。" in draft.build.fragment
 
 
+@pytest.mark.needs("chromium")
 def test_the_finding_appears_beside_the_paragraph_and_goes(seed000: Path, page) -> None:  # noqa: ANN001
     section = seed000 / "content" / "1-1-主要职能.md"
     selector = "section[data-source='content/1-1-主要职能.md'] aside.finding.warning"
