@@ -19,14 +19,16 @@ from .load import (
     BY_PATH,
     CONFIG_FILE,
     FIELDS,
-    INTRO,
     OPTIONS,
-    OUTLINE,
     SCHEMA_FILE,
     Field,
+    Outline,
     Section,
+    choose_outline,
     expected,
     fill,
+    load_outline,
+    outline_ids,
     schema_json,
     write_text_atomic,
 )
@@ -80,9 +82,11 @@ def _field_comment(spec: Field) -> str:
     return text
 
 
-def facts_text(*, year: int, unit: str, framework: Framework, level: str) -> str:
+def facts_text(*, year: int, unit: str, framework: Framework, level: str, kind: str = "部门",
+               outline: str | None = None) -> str:
     """The commented facts file: every key of FIELDS, empty where the value is not known yet."""
-    given = {"report.unit": unit, "report.year": year, "report.framework": framework.id, "report.level": level}
+    given = {"report.unit": unit, "report.year": year, "report.framework": framework.id, "report.level": level,
+             "report.kind": kind if kind != BY_PATH["report.kind"].default else None, "report.outline": outline}
     lines = [
         f"# yaml-language-server: $schema=../{SCHEMA_FILE}",
         f"# 事实文件：{unit} {year} 年度部门整体支出绩效评价",
@@ -150,10 +154,9 @@ def _targets_comments() -> list[str]:
     ]
 
 
-def section_text(section: Section, year: int) -> str:
+def section_text(section: Section, year: int, outline: Outline, kind: str = "部门") -> str:
     """A section file holding only its guidance, as a Jinja comment the report never shows."""
-    kind = BY_PATH["report.kind"].default
-    chapter = next((c for c in OUTLINE if section in c.sections), None)
+    chapter = outline.chapter_of(section)
     where = f"{chapter.number}{fill(chapter.title, kind, year)} / " if chapter else ""
     heading = f"{where}{section.number}{fill(section.title, kind, year)}"
     lines = [
@@ -174,19 +177,36 @@ def config_text() -> str:
     return "\n".join(lines) + "\n"
 
 
-def scaffold(root: Path, *, year: int, unit: str, framework: str = "city-2021", level: str = "市") -> list[Path]:
-    """Create a report folder at `root` (new or empty) and return the files written."""
+def _check_outline(kind: str, outline: str | None) -> None:
+    if kind not in BY_PATH["report.kind"].choices:
+        raise ReportError(f"主体类型“{kind}”不是可选值", key="--kind", expected=expected(BY_PATH["report.kind"]))
+    if outline is not None and outline not in outline_ids():
+        raise ReportError(
+            f"找不到提纲“{outline}”", key="--outline",
+            expected="以下编号之一：" + "、".join(outline_ids()) + "（reportkit outlines 列出全部）",
+        )
+
+
+def scaffold(root: Path, *, year: int, unit: str, framework: str = "city-2021", level: str = "市",
+             kind: str = "部门", outline: str | None = None) -> list[Path]:
+    """Create a report folder at `root` (new or empty) and return the files written.
+
+    `outline`: a shipped outline's id; by default the one whose `match` fits framework, kind and level.
+    """
     root = Path(root)
     _check_target(root)
     _check_arguments(year, unit, framework, level)
+    _check_outline(kind, outline)
     chosen = load_framework(framework, root)
+    layout = load_outline(outline or choose_outline(framework, kind, level), root)
     unit = unit.strip()
     files: dict[Path, str] = {
         root / SCHEMA_FILE: schema_json(),
-        root / FACTS_FILE: facts_text(year=year, unit=unit, framework=chosen, level=level),
+        root / FACTS_FILE: facts_text(year=year, unit=unit, framework=chosen, level=level, kind=kind,
+                                      outline=layout.id),
     }
-    for section in [INTRO] + [s for chapter in OUTLINE for s in chapter.sections]:
-        files[root / "content" / section.file] = section_text(section, year)
+    for section in layout.files():
+        files[root / "content" / section.file] = section_text(section, year, layout, kind)
     files[root / CONFIG_FILE] = config_text()
     files[root / ".gitignore"] = GITIGNORE
     for path, text in files.items():

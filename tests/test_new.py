@@ -59,7 +59,7 @@ def test_the_facts_file_has_every_key_commented(fresh: Path) -> None:
             assert spec.help.split("；")[0].rstrip("。") in comment
     assert data["report"] == {
         "unit": "深圳市人民政府口岸办公室", "year": 2021, "preparer": None, "phone": None, "level": "市",
-        "kind": None, "self_name": None, "framework": "city-2021", "date": None,
+        "kind": None, "self_name": None, "framework": "city-2021", "outline": "shenzhen-city", "date": None,
     }
     assert data["budget"]["initial"] is None and data["judgements"] is None and data["overrides"] is None
 

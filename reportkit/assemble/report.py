@@ -20,22 +20,24 @@ from ..compute import (
 )
 from ..errors import ReportError
 from ..load import (
-    INTRO,
-    OUTLINE,
+    AUTO,
+    Annex,
     Facts,
+    Outline,
     Paths,
     Section,
     Targets,
-    fill,
+    cn_number,
     find_root,
     load_facts,
     load_options,
+    outline_for,
+    placeholders,
     read_text,
+    substitute,
 )
-from ..load import TITLE as TARGETS_TITLE
-from ..numbers import plain
 from .markdown import parse
-from .tables import chapter_of, make_tables, number_captions
+from .tables import make_tables, number_captions
 from .templating import render_text
 
 MAX_SECTION_BYTES = 2 * 1024 * 1024
@@ -52,6 +54,7 @@ class Block:
     markdown: str = ""  # after {{ }} substitution
     tokens: list[Token] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)  # generated text (chapter 四)
+    key: str = ""  # the chapter's or section's key in the outline
 
     @property
     def heading(self) -> str:
@@ -72,6 +75,25 @@ class AnnexRow:
 
 
 @dataclass
+class AnnexPart:
+    """One annex as the outline places it: the table, its label and title, its options."""
+
+    table: str  # "scores" (the indicator table) or "targets" (the 自评表)
+    label: str  # 附件1; "" for none
+    title: str
+    place: str  # "annex", or the key of the chapter it ends
+    label_inline: bool = False  # “附件：标题” on one line
+    total_row: str | None = None  # the closing row's label (scores)
+    footer: str = ""  # a line under the table (填表人：…)
+    notes: list[str] = field(default_factory=list)  # 附注 under the scores table
+
+    @property
+    def heading(self) -> str:
+        """The title line: “附件：标题” when the label is inline, else the title alone."""
+        return f"{self.label}：{self.title}" if self.label_inline and self.label else self.title
+
+
+@dataclass
 class Report:
     paths: Paths
     facts: Facts
@@ -88,6 +110,13 @@ class Report:
     unknown_files: list[str]
     targets_title: str = ""
     targets: Targets | None = None  # the 目标完成情况自评表 annex, when the facts give it
+    outline: Outline | None = None
+    cover_lines: list[str] = field(default_factory=list)  # below the title, as the outline lists them
+    annexes: list[AnnexPart] = field(default_factory=list)  # in the outline's order, present ones only
+
+    def annexes_in(self, place: str) -> list[AnnexPart]:
+        """The annexes placed at the end of the chapter with this key ("annex": after the report)."""
+        return [a for a in self.annexes if a.place == place]
 
 
 def _dec(value) -> Score:
@@ -110,6 +139,8 @@ def template_context(facts: Facts, framework: Framework, metrics: dict, scores: 
         for s in scores.indicators
     }
     context["levels"] = {lv.name: {"weight": _dec(lv.weight), "score": lv.score} for lv in scores.levels}
+    context["level_scores"] = [{"name": lv.name, "weight": _dec(lv.weight), "score": lv.score}
+                               for lv in scores.levels]
     context["total"] = scores.total
     context["grade"] = scores.grade
     context["tables"] = make_tables(metrics)
@@ -122,56 +153,141 @@ def template_context(facts: Facts, framework: Framework, metrics: dict, scores: 
     return context
 
 
-def chapter_four(facts: Facts, framework: Framework, scores: Scores) -> list[str]:
-    """The generated text of chapter 四 (as seed 000 writes it)."""
-    me = facts.get("report.self_name")
-    levels = "；".join(f"{lv.name}满分 {plain(_dec(lv.weight))} 分，得分 {lv.score} 分" for lv in scores.levels)
-    return [
-        f"{me}参照《{framework.title}》进行自评，此次自评评分为 {scores.total} 分，其中{levels}。"
-        f"评价等级为“{scores.grade}”。具体评分情况见附件。"
-    ]
+def outline_values(facts: Facts, framework: Framework) -> dict[str, str]:
+    """The values of the outline's {placeholders} (extra.* are looked up when used)."""
+    values = {
+        "year": str(facts.get("report.year")),
+        "主体": facts.get("report.kind"),
+        "unit": facts.get("report.unit") or "",
+        "self": facts.get("report.self_name") or "",
+        "preparer": facts.get("report.preparer") or "",
+        "phone": facts.get("report.phone") or "",
+        "level": facts.get("report.level") or "",
+        "framework": framework.title,
+        "caption": framework.caption,
+    }
+    return {k: str(v) for k, v in values.items()}
 
 
-def _read_section(paths: Paths, section: Section, context: dict, captions: int = 0) -> tuple[Block | None, int]:
+def _filled(text: str, values: dict[str, str], facts: Facts, outline: Outline, key: str) -> str:
+    """An outline text with its placeholders filled; an {extra.名称} that facts.yaml lacks is an error."""
+    for name in _extra_names(text):
+        if name not in values:
+            value = facts.extra.get(name[len("extra."):])
+            if value is None or isinstance(value, (dict, list)):
+                raise ReportError(
+                    f"提纲的“{key}”引用了 {{{name}}}，但 facts.yaml 的 extra 中没有“{name[6:]}”", file=facts.file,
+                    key=name, expected=f"在 facts.yaml 的 extra: 下写 {name[6:]}: 值（提纲 {outline.file}）",
+                )
+            values[name] = str(value)
+    return substitute(text, values)
+
+
+def _extra_names(text: str) -> list[str]:
+    return [n for n in placeholders(text) if n.startswith("extra.")]
+
+
+def _generated(template: str, line: int | None, outline: Outline, context: dict) -> str:
+    """A generated part's text; an error in it names the outline file and line."""
+    try:
+        return render_text(template, context, outline.file)
+    except ReportError as exc:
+        if exc.file == outline.file and line:
+            exc.line = line + (exc.line or 1) - 1 if exc.line else line
+        raise
+
+
+def _annex_parts(outline: Outline, framework: Framework, facts: Facts, values: dict[str, str]) -> list[AnnexPart]:
+    present: list[Annex] = [a for a in outline.annexes if a.table != "targets" or facts.targets is not None]
+    labelled = [a for a in present if a.label]
+    auto = sum(1 for a in labelled if a.label == AUTO)
+    parts = []
+    for k, annex in enumerate(outline.annexes):
+        if annex not in present:
+            continue
+        key = f"annexes.{k}"
+        if annex.label == AUTO:
+            label = "附件" if auto == 1 else f"附件{labelled.index(annex) + 1}"
+        elif annex.label:
+            n = labelled.index(annex) + 1
+            label = annex.label.replace("{n}", str(n)).replace("{cn}", cn_number(n))
+        else:
+            label = ""
+        scores_table = annex.table == "scores"
+        parts.append(AnnexPart(
+            table=annex.table, label=label, title=_filled(annex.title, values, facts, outline, f"{key}.title"),
+            place=annex.place, label_inline=annex.label_inline,
+            total_row=(annex.total_row or framework.annex.get("total_row")) if scores_table else None,
+            footer=_filled(annex.footer, values, facts, outline, f"{key}.footer"),
+            notes=list(framework.notes) if scores_table and annex.notes else [],
+        ))
+    return parts
+
+
+def _read_section(paths: Paths, outline: Outline, section: Section, context: dict,
+                  captions: int = 0) -> tuple[Block | None, int]:
     """The section's block and the chapter's table captions up to its end.
 
     `captions`: the captions earlier in the chapter, from which generated tables are numbered 表N-M.
+    A generated section has no file; a section with a template and a file has the template's text first.
     """
-    path = paths.content / section.file
-    if not path.is_file():
-        if section.optional:
-            return None, captions
-        raise ReportError(
-            f"缺少章节文件，请创建“{path}”（{section.guidance}）", file=path,
-            expected="每个章节一个 Markdown 文件",
-        )
-    if path.stat().st_size > MAX_SECTION_BYTES:
-        raise ReportError("章节文件过大（超过 2 MB）", file=path, expected="不超过 2 MB 的 Markdown 文本")
-    text = read_text(path)
-    rel = str(path.relative_to(paths.root)) if path.is_relative_to(paths.root) else str(path)
-    markdown, captions = number_captions(render_text(text, context, rel), chapter_of(section.file), captions)
-    return Block(2, section.number, section.title, rel, markdown, parse(markdown)), captions
+    generated = _generated(section.template, section.template_line, outline, context) if section.template else ""
+    rel = None
+    text = ""
+    if section.file:
+        path = paths.content / section.file
+        if not path.is_file():
+            if section.optional:
+                return None, captions
+            raise ReportError(
+                f"缺少章节文件，请创建“{path}”（{section.guidance}）", file=path,
+                expected=f"提纲（{outline.file}）的每一节一个 Markdown 文件",
+            )
+        if path.stat().st_size > MAX_SECTION_BYTES:
+            raise ReportError("章节文件过大（超过 2 MB）", file=path, expected="不超过 2 MB 的 Markdown 文本")
+        rel = str(path.relative_to(paths.root)) if path.is_relative_to(paths.root) else str(path)
+        text = render_text(read_text(path), context, rel)
+    if generated:
+        text = f"{generated}\n\n{text}" if text else generated
+    markdown, captions = number_captions(text, outline.chapter_number(section.file or ""), captions)
+    return Block(2, section.number, section.title, rel, markdown, parse(markdown), key=section.key), captions
 
 
-def assemble(facts: Facts, framework: Framework, metrics: dict, scores: Scores, paths: Paths, options: dict) -> Report:
+def assemble(facts: Facts, framework: Framework, metrics: dict, scores: Scores, paths: Paths, options: dict,
+             outline: Outline | None = None) -> Report:
+    outline = outline or outline_for(paths, facts, options)
     kind = facts.get("report.kind")
     year = facts.get("report.year")
     level = facts.get("report.level")
+    values = outline_values(facts, framework)
+
+    def text(value: str, key: str) -> str:
+        return _filled(value, values, facts, outline, key)
+
+    annexes = _annex_parts(outline, framework, facts, values)
     context = template_context(facts, framework, metrics, scores)
-    intro, _ = _read_section(paths, INTRO, context)
+    context["annexes"] = {a.table: {"label": a.label, "title": a.title} for a in annexes}
+    intro = None
+    if outline.intro:
+        intro, _ = _read_section(paths, outline, outline.intro, context)
+        if intro:
+            intro.title = text(outline.intro.title, "intro.title")
     blocks: list[Block] = []
-    for chapter in OUTLINE:
-        head = Block(1, chapter.number, fill(chapter.title, kind, year))
+    for ci, chapter in enumerate(outline.chapters):
+        head = Block(1, chapter.number, text(chapter.title, f"chapters.{ci}.title"), key=chapter.key)
         blocks.append(head)
         if chapter.generated:
-            head.paragraphs = chapter_four(facts, framework, scores)
+            body = _generated(chapter.template, chapter.template_line, outline, context)
+            head.paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
             continue
         captions = 0
-        for section in chapter.sections:
-            block, captions = _read_section(paths, section, context, captions)
-            block.title = fill(section.title, kind, year)
+        for si, section in enumerate(chapter.sections):
+            block, captions = _read_section(paths, outline, section, context, captions)
+            if block is None:
+                continue
+            block.title = text(section.title, f"chapters.{ci}.sections.{si}.title")
             blocks.append(block)
-    known = {s.file for ch in OUTLINE for s in ch.sections} | {INTRO.file}
+    known = {s.file for s in outline.files()}
     unknown = sorted(p.name for p in paths.content.glob("*.md") if p.name not in known)
     rows = []
     for s in scores.indicators:
@@ -189,11 +305,18 @@ def assemble(facts: Facts, framework: Framework, metrics: dict, scores: Scores, 
         "phone": facts.get("report.phone") or "",
         "year": str(year),
     }
+    cover_lines = []
+    for k, line in enumerate(outline.cover):
+        value = text(line.value, f"cover.lines.{k}.value")
+        cover_lines.append(f"{line.label}：{value}" if line.label else value)
+    by_table = {a.table: a for a in annexes}
+    targets_title = by_table["targets"].title if "targets" in by_table else f"{kind}整体支出绩效目标完成情况自评表"
     return Report(
         paths=paths, facts=facts, framework=framework, metrics=metrics, scores=scores, options=options,
-        title=f"{year}年度{kind}整体绩效评价报告", cover=cover, intro=intro, blocks=blocks,
-        annex_title=f"{kind}整体支出绩效评价指标评分情况表", annex_rows=rows, unknown_files=unknown,
-        targets_title=TARGETS_TITLE.replace("{主体}", kind), targets=facts.targets,
+        title=text(outline.cover_title, "cover.title"), cover=cover, intro=intro, blocks=blocks,
+        annex_title=by_table["scores"].title if "scores" in by_table else "", annex_rows=rows,
+        unknown_files=unknown, targets_title=targets_title, targets=facts.targets, outline=outline,
+        cover_lines=cover_lines, annexes=annexes,
     )
 
 
@@ -216,4 +339,4 @@ def load_report(root: Path) -> Report:
     paths, facts, framework, metrics, scores = load_scores(root)
     scores.require_complete(facts.file)
     options = load_options(paths)
-    return assemble(facts, framework, metrics, scores, paths, options)
+    return assemble(facts, framework, metrics, scores, paths, options, outline_for(paths, facts, options))

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import ReportError
-from ..load import OUTLINE
 from ..numbers import money, percent
 from .markdown import CAPTION_RE
 
@@ -90,14 +89,6 @@ def make_tables(metrics: dict[str, Any]) -> dict[str, Callable[..., str]]:
     for function in tables.values():
         function.reportkit_callable = True  # type: ignore[attr-defined]
     return tables
-
-
-def chapter_of(file: str) -> int | None:
-    """The chapter number (1 for 一、) of a section file; None for the intro."""
-    for index, chapter in enumerate(OUTLINE, start=1):
-        if any(s.file == file for s in chapter.sections):
-            return index
-    return None
 
 
 def number_captions(markdown: str, chapter: int | None, before: int) -> tuple[str, int]:

@@ -40,7 +40,17 @@ from ..findings import (
     from_error,
     relative,
 )
-from ..load import BY_PATH, FIELDS, Facts, Field, Paths, load_options, load_yaml, parse_facts
+from ..load import (
+    BY_PATH,
+    FIELDS,
+    Facts,
+    Field,
+    Paths,
+    load_options,
+    load_yaml,
+    outline_for,
+    parse_facts,
+)
 from ..numbers import money, percent
 from .figures import check_numbers
 from .sections import check_sections
@@ -300,8 +310,13 @@ def check_report(root: Path) -> CheckResult:
                                 expected="用 reportkit new 目录 创建报告目录，或进入已有的报告目录"))
         return result
     loaded = _load_facts(paths, findings)
+    options, outline = {}, None
     try:
-        load_options(paths)
+        options = load_options(paths)
+    except ReportError as exc:
+        findings.append(from_error(exc, CONFIG, root))
+    try:
+        outline = outline_for(paths, loaded.facts, options)
     except ReportError as exc:
         findings.append(from_error(exc, CONFIG, root))
     facts, framework, metrics, scores, context = loaded.facts, None, None, None, None
@@ -312,11 +327,14 @@ def check_report(root: Path) -> CheckResult:
         if scores is not None:
             context = template_context(facts, framework, metrics, scores)
         findings += _suspicious(facts, metrics, loaded.placeholders)
-    more, rendered = check_sections(
-        paths, context, numbers=loaded.complete and scores is not None,
-        kind=facts.get("report.kind") if facts else "部门", year=facts.get("report.year") if facts else None,
-    )
-    findings += more
+    if outline is not None:  # a broken outline is reported above; its sections cannot be checked
+        more, rendered = check_sections(
+            paths, context, numbers=loaded.complete and scores is not None, outline=outline,
+            kind=facts.get("report.kind") if facts else "部门", year=facts.get("report.year") if facts else None,
+        )
+        findings += more
+    else:
+        rendered = []
     if scores is not None:
         findings += _score_findings(scores, facts, loaded.complete)
         findings += check_numbers(rendered, facts, framework, metrics, scores, FACTS_FILE)

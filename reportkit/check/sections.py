@@ -30,7 +30,7 @@ from ..assemble import (
 from ..compute import NEEDS
 from ..errors import ReportError
 from ..findings import ERROR, NOTICE, SECTIONS, TODO, WARNING, Finding, from_error
-from ..load import BY_PATH, Paths, all_sections, fill, read_text
+from ..load import BY_PATH, Outline, Paths, cn_number, default_outline, fill, read_text
 
 _ENV = traced_env
 _COMMENT = re.compile(r"\{#.*?#\}", re.S)
@@ -199,21 +199,25 @@ def _read(path: Path, rel: str, root: Path) -> tuple[str | None, Finding | None]
 
 def check_sections(
     paths: Paths, context: dict[str, Any] | None, *, numbers: bool, kind: str = "部门", year: int | None = None,
+    outline: Outline | None = None,
 ) -> tuple[list[Finding], list[Rendered]]:
-    """Findings about the section files, and the rendered text of each file that renders.
+    """Findings about the section files of the outline, and the rendered text of each file that renders.
 
     `context` is None when the facts cannot be loaded: then only presence and readability
     are checked. Text is rendered for the number checks only when `numbers` is true.
     """
+    outline = outline or default_outline()
     findings: list[Finding] = []
     rendered: list[Rendered] = []
-    for section in all_sections():
+    if context is not None:
+        findings += _check_templates(outline, context, paths.root)
+    for section in outline.files():
         path = paths.content / section.file
         rel = f"content/{section.file}"
         if not path.is_file():
             if not section.optional:
                 findings.append(Finding(ERROR, SECTIONS, f"缺少章节文件（{section.guidance}）", rel,
-                                        expected="固定提纲的每一节一个 Markdown 文件；reportkit new 会全部创建"))
+                                        expected=f"提纲 {outline.id} 的每一节一个 Markdown 文件；reportkit new 会全部创建"))
             continue
         source, problem = _read(path, rel, paths.root)
         if problem:
@@ -247,15 +251,48 @@ def check_sections(
             continue
         if numbers:
             rendered.append(lines)
-    known = {s.file for s in all_sections()}
+    known = {s.file for s in outline.files()}
     for path in sorted(paths.content.glob("*.md")):
         if path.name not in known:
-            close = difflib.get_close_matches(path.name, sorted(known), n=1, cutoff=0.6)
-            findings.append(Finding(
-                WARNING, SECTIONS, "不属于固定提纲的章节文件，不会写入报告", f"content/{path.name}",
-                expected="固定提纲的文件名之一" + (f"；是否应为 {close[0]}？" if close else ""),
-            ))
+            findings.append(_stray_file(path.name, outline, known, kind, year))
     return findings, rendered
+
+
+def _check_templates(outline: Outline, context: dict[str, Any], root) -> list[Finding]:  # noqa: ANN001
+    """The outline's generated texts (chapter 四's sentence …) render with the report's values."""
+    out = []
+    parts = [*outline.chapters, *outline.sections()]
+    for part in parts:
+        if not part.template:
+            continue
+        try:
+            render_text(part.template, context, outline.file)
+        except ReportError as exc:
+            if exc.file == outline.file and part.template_line:
+                exc.line = part.template_line + (exc.line or 1) - 1
+            out.append(from_error(exc, SECTIONS, root))
+    return out
+
+
+def _stray_file(name: str, outline: Outline, known: set[str], kind: str, year: int | None) -> Finding:
+    """A .md file that belongs to no section of the outline: say which part it looks like."""
+    stem = name[:-3]
+    why = "不属于提纲中任何一节的章节文件，不会写入报告"
+    expected = f"提纲 {outline.id} 的章节文件名之一"
+    for index, chapter in enumerate(outline.chapters, start=1):
+        heading = chapter.number + fill(chapter.title, kind, year or 0)
+        if chapter.generated and (stem == chapter.key or stem.startswith(f"{index}-")):
+            why = f"第{cn_number(index)}章“{heading}”由 reportkit 根据得分生成，不读取章节文件；本文件不会写入报告"
+            expected = f"删除本文件；要改这一章的文字，改提纲 {outline.file} 中该章的 template"
+            return Finding(WARNING, SECTIONS, why, f"content/{name}", expected=expected)
+        for section in chapter.sections:
+            if section.generated and stem == section.key:
+                why = f"“{section.number}{fill(section.title, kind, year or 0)}”由 reportkit 生成，不读取章节文件"
+                return Finding(WARNING, SECTIONS, why, f"content/{name}",
+                               expected=f"删除本文件，或在提纲 {outline.file} 中为该节写 file")
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return Finding(WARNING, SECTIONS, why, f"content/{name}",
+                   expected=expected + (f"；是否应为 {close[0]}？" if close else ""))
 
 
 __all__ = ["Line", "Rendered", "check_sections", "references", "render_lines"]

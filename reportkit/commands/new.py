@@ -25,6 +25,8 @@ def add_arguments(parser) -> None:  # noqa: ANN001
     parser.add_argument("--unit", help="部门（单位）名称，写在封面上（必填）")
     parser.add_argument("--framework", default="city-2021", help="评价指标体系编号（默认 city-2021；reportkit frameworks 列出全部）")
     parser.add_argument("--level", default="市", help="层级：市 或 区（默认 市）")
+    parser.add_argument("--kind", default="部门", help="主体类型：部门 或 单位（默认 部门）")
+    parser.add_argument("--outline", help="报告提纲编号（reportkit outlines 列出全部；默认按框架、层级和主体类型选择）")
 
 
 def run(args) -> int:  # noqa: ANN001
@@ -35,7 +37,8 @@ def run(args) -> int:  # noqa: ANN001
     if not re.fullmatch(r"\d{4}", args.year.strip()):
         raise ReportError(f"年度“{args.year}”不合理", key="--year", expected=expected(BY_PATH["report.year"]))
     root = Path(args.dir)
-    files = scaffold(root, year=int(args.year), unit=args.unit, framework=args.framework, level=args.level)
+    files = scaffold(root, year=int(args.year), unit=args.unit, framework=args.framework, level=args.level,
+                     kind=args.kind, outline=args.outline)
     print(f"已新建报告目录 {root}（{len(files)} 个文件）：")
     for path in files:
         print(f"  {path.relative_to(root).as_posix()}")

@@ -12,6 +12,7 @@ CONFIG_FILE = "reportkit.yaml"
 OPTIONS = {
     "template": "自定义 Word 模板（.docx）的路径，相对于报告目录",
     "toc": "是否生成目录（true/false）",
+    "outline": "报告提纲：reportkit outlines 列出的编号，或报告目录中提纲文件的路径（.yaml）",
 }
 
 
@@ -51,6 +52,9 @@ def load_options(paths: Paths) -> dict:
             )
     if "toc" in data and not isinstance(data["toc"], bool):
         raise ReportError("toc 需要 true 或 false", file=paths.config, line=located.line("toc"), key="toc")
+    if "outline" in data and (not isinstance(data["outline"], str) or not data["outline"].strip()):
+        raise ReportError("outline 需要提纲的编号或文件路径", file=paths.config, line=located.line("outline"),
+                          key="outline", expected="如 outline: shenzhen-unit（reportkit outlines 列出全部）")
     return data
 
 

@@ -48,6 +48,7 @@ FIELDS: tuple[Field, ...] = (
     Field("report.kind", "enum", "主体类型", help="部门或单位，决定标题中写“部门”还是“单位”", choices=("部门", "单位"), default="部门"),
     Field("report.self_name", "text", "自称", help="正文中对本部门的称呼，如 我办、我局、我站", default="我部门"),
     Field("report.framework", "text", "评价指标体系", help="`reportkit frameworks` 列出的编号，或报告目录中框架文件的相对路径", default="city-2021"),
+    Field("report.outline", "text", "报告提纲", help="`reportkit outlines` 列出的编号，或报告目录中提纲文件的相对路径；不填则按 reportkit.yaml 的 outline，再不填为 shenzhen-city"),
     Field("report.date", "text", "报告日期", help="写入文档属性的日期，如 2022-03-31；不填则取 SOURCE_DATE_EPOCH 或评价年度次年 1 月 1 日"),
     # budget
     Field("budget.initial", "money", "年初预算", "万元", "部门预算批复的年初预算总额（智慧财政系统·预算批复）", required=True, positive=True),

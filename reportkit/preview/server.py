@@ -203,9 +203,12 @@ class Draft:
         self.had_findings = bool(findings)
 
     def _inputs(self, report) -> set[Path]:  # noqa: ANN001
-        """A framework file and Word template inside the folder, read by this build."""
+        """A framework file, outline file, Word template and the outline's section files, read by this build."""
         root = self.root.resolve()
         found = {Path(report.framework.file)}
+        if report.outline is not None:
+            found.add(Path(report.outline.file))
+            found |= {report.paths.content / s.file for s in report.outline.files()}
         if report.options.get("template"):
             found.add(self.root / report.options["template"])
         return {p for p in found if p.resolve().is_relative_to(root)}
