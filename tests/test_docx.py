@@ -61,7 +61,7 @@ def test_fixed_headings_in_order_with_their_styles(mini) -> None:
     for chapter in OUTLINE:
         expected.append(("Heading 1", chapter.number + chapter.title.replace("{主体}", "部门")))
         for section in chapter.sections:
-            title = section.title.replace("{主体}", "部门").replace("{年度}", "2021")
+            title = section.title.replace("{主体}", "部门").replace("{year}", "2021")
             expected.append(("Heading 2", section.number + title))
     assert headings == expected
     assert headings[0] == ("Heading 1", "一、部门基本情况")

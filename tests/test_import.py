@@ -217,7 +217,7 @@ def test_heading_or_paragraph() -> None:
 def test_titles_match_the_outline_despite_wording() -> None:
     one, budget = OUTLINE[0].title, OUTLINE[0].sections[2].title
     assert similarity("单位基本情况", one.replace("{主体}", "部门")) == 1
-    assert similarity("2020年度单位预算编制情况", budget.replace("{主体}", "部门").replace("{年度}", "2023")) == 1
+    assert similarity("2020年度单位预算编制情况", budget.replace("{主体}", "部门").replace("{year}", "2023")) == 1
     assert similarity("主要职能", "部门主要职能") >= 0.8
     assert similarity("部门整体支出绩效评价评价指标得分情况", "部门整体支出绩效评价指标评分情况") >= 0.8
     assert similarity("会议纪要", "部门主要职能") < 0.3
