@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import nodes
 
-from .templating import make_environment
+from .templating import make_environment, parse_section, prepare, render_bounded
 
 ENV = make_environment()
 # Private-use characters that cannot occur in a report: source-line marks and the bounds of
@@ -53,8 +53,8 @@ def _instrument(ast: nodes.Template) -> None:
 def render_lines(ast: nodes.Template, context: dict[str, Any], rel: str) -> Rendered:
     """The rendered text, line by line, each character tagged with its source line."""
     _instrument(ast)
-    code = ENV.compile(ast, name=rel, filename=rel)
-    out = ENV.template_class.from_code(ENV, code, ENV.make_globals(None)).render(context)
+    code = ENV.compile(prepare(ast), name=rel, filename=rel)
+    out = render_bounded(ENV.template_class.from_code(ENV, code, ENV.make_globals(None)), context)
     lines: list[Line] = []
     text: list[str] = []
     sources: list[int] = []
@@ -83,5 +83,5 @@ def render_lines(ast: nodes.Template, context: dict[str, Any], rel: str) -> Rend
 
 
 def parse(source: str, rel: str) -> nodes.Template:
-    """The syntax tree of a section text, with the environment render_lines compiles it with."""
-    return ENV.parse(source, name=rel, filename=rel)
+    """The vetted syntax tree of a section text (a ReportError if it is not one build accepts)."""
+    return parse_section(source, rel)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateSyntaxError, nodes
+from jinja2 import nodes
 
 from ..assemble import (
     FILTER_HELP,
@@ -23,6 +23,7 @@ from ..assemble import (
     MAX_SECTION_BYTES,
     Line,
     Rendered,
+    parse_traced,
     render_lines,
     render_text,
     traced_env,
@@ -34,25 +35,6 @@ from ..load import BY_PATH, Outline, Paths, cn_number, default_outline, fill, re
 
 _ENV = traced_env
 _COMMENT = re.compile(r"\{#.*?#\}", re.S)
-_SYNTAX = (
-    ("unexpected end of template", "表达式没有结束（缺少 }} 或 %}？）"),
-    ("expected token 'end of print statement'", "表达式没有正确结束（缺少 }}，或多写了字符？）"),
-    ("unexpected char", "表达式中有不能识别的字符（中文引号、全角符号？）"),
-    ("Encountered unknown tag", "未知的指令（{% %} 中只能用 if、for、set 等）"),
-    ("unexpected '}'", "括号不匹配（多了 } 或少了 {？）"),
-    ("unexpected ')'", "括号不匹配"),
-    ("unexpected ']'", "括号不匹配"),
-    ("unexpected", "表达式写法有误"),
-)
-
-
-def _syntax_message(message: str) -> str:
-    for english, chinese in _SYNTAX:
-        if english in message:
-            return f"{{{{ }}}} 表达式语法错误：{chinese}"
-    return f"{{{{ }}}} 表达式语法错误（{message}）"
-
-
 def _show(path: list[Any]) -> str:
     text = str(path[0])
     for key in path[1:]:
@@ -233,10 +215,9 @@ def check_sections(
         if context is None:
             continue
         try:
-            ast = _ENV.parse(source, name=rel, filename=rel)
-        except TemplateSyntaxError as exc:
-            findings.append(Finding(ERROR, SECTIONS, _syntax_message(exc.message or ""), rel, exc.lineno,
-                                    expected="{{ 名称 }} 或 {{ 名称 | 过滤器 }}，如 {{ budget.adjusted | wan }}"))
+            ast = parse_traced(source, rel)  # the same vetting as build's, the same messages
+        except ReportError as exc:
+            findings.append(from_error(exc, SECTIONS, paths.root))
             continue
         own = _check_names(ast, context, rel)
         findings += own
