@@ -24,55 +24,95 @@ from fractions import Fraction
 from typing import Any
 
 from ..compute import NEEDS, Framework, Rate, Scores, score_indicator
-from ..findings import ERROR, NUMBERS, SCORES, WARNING, Finding
+from ..findings import ERROR, NOTICE, NUMBERS, SCORES, WARNING, Finding
 from ..load import BY_PATH, Facts
 from ..numbers import money, percent, plain, quantize
-from .sections import Line, Rendered
+from . import subjects as S
+from .sections import Rendered
+from .text import AMOUNT, MONEY_UNITS, hedged, normalize
+from .text import Text as _Text
 
 RATE, MONEY, PERCENT, COUNT, SCORE = "rate", "money", "percent", "count", "score"
 QUARTER = "quarters."  # a target that depends on the quarter the sentence speaks of
 CN_QUARTERS = "一二三四"
+# A measure whose subject is read from the text (执行率 of the department, of 项目支出, of a
+# project); "@rate" → SUBJECT_FACTS[(subject, "rate")].
+GENERIC = "@"
 
-# (names as authors write them, the fact or metric, its kind). The first name is the title.
-TERMS: tuple[tuple[tuple[str, ...], str, str], ...] = (
-    (("全年平均执行率", "全年平均预算执行率", "平均预算执行率", "平均执行率"), "quarterly.average_rate", RATE),
-    (("政府采购执行率", "政府采购执行"), "procurement.rate", RATE),
-    (("固定资产利用率",), "fixed_assets.use_rate", RATE),
-    (("财政供养人员控制率",), "staff.control_rate", RATE),
-    (("编外人员控制率",), "staff.contract_rate", RATE),
-    (("三公经费控制率",), "three_public.control_rate", RATE),
-    (("日常公用经费控制率",), "office_expenses.control_rate", RATE),
-    (("项目完成及时率", "项目按时完成率"), "projects.on_time_rate", RATE),
-    (("信访办理回复率", "信访回复率"), "petitions.reply_rate", RATE),
-    (("信访及时办理回复率", "及时办理回复率", "及时回复率"), "petitions.on_time_rate", RATE),
-    (("调整、调剂比例", "调整调剂比例", "调剂比例", "调整比例"), "budget.adjustment_ratio", RATE),
-    (("满意度",), "satisfaction", PERCENT),
-    (("预算执行率", "总执行率", "支出执行率", "执行率"), QUARTER + "rate", RATE),
-    (("支出进度", "累计支出进度"), QUARTER + "progress", RATE),
-    (("累计支出", "累计支出数"), QUARTER + "cumulative", MONEY),
-    (("上年年初预算",), "budget.previous_initial", MONEY),
-    (("年初预算",), "budget.initial", MONEY),
-    (("调整后预算", "调整后全年预算", "全年预算总额"), "budget.adjusted", MONEY),
-    (("全年支出", "全年实际支出", "全年决算支出"), "budget.spent", MONEY),
-    (("政府采购计划金额", "采购计划金额", "政府采购计划"), "procurement.plan", MONEY),
-    (("实际采购金额", "实际政府采购金额", "实际政府采购支出"), "procurement.actual", MONEY),
-    (("三公经费预算", "三公经费调整预算"), "three_public.budget", MONEY),
-    (("三公经费实际支出", "三公经费决算", "三公经费支出"), "three_public.spent", MONEY),
-    (("日常公用经费调整预算", "日常公用经费预算"), "office_expenses.budget", MONEY),
-    (("日常公用经费决算", "日常公用经费实际支出", "日常公用经费支出"), "office_expenses.spent", MONEY),
-    (("固定资产原值总额", "固定资产总额"), "fixed_assets.total", MONEY),
-    (("在用固定资产原值总额", "在用固定资产"), "fixed_assets.in_use", MONEY),
-    (("核定编制数", "核定编制"), "staff.authorized_total", COUNT),
-    (("在编人数", "实有在编人数"), "staff.on_payroll_total", COUNT),
-    (("编外人员数", "编外人员"), "staff.contract", COUNT),
-    (("计划完成项目数", "计划项目数"), "projects.planned", COUNT),
-    (("按时完成项目数",), "projects.on_time", COUNT),
-    (("自评评分", "自评总分", "自评得分", "总得分"), "total", SCORE),
+# (names as authors write them, the fact or metric, its kind, its subject). The first name is
+# the title. A name with its own subject (政府采购执行率) is compared unless the text puts it in
+# another year, month or sub-unit; a generic name only when the text is about that subject.
+TERMS: tuple[tuple[tuple[str, ...], str, str, str | None], ...] = (
+    (("全年平均执行率", "全年平均预算执行率", "平均预算执行率", "平均执行率", "季度平均执行率"),
+     "quarterly.average_rate", RATE, S.DEPARTMENT),
+    (("政府采购执行率", "政府采购执行", "采购执行率", "政府采购预算执行率", "政府采购完成率"), "procurement.rate", RATE, S.PROCUREMENT),
+    (("固定资产利用率", "固定资产使用率"), "fixed_assets.use_rate", RATE, S.FIXED_ASSETS),
+    (("使用率", "利用率"), GENERIC + "use_rate", RATE, None),
+    (("财政供养人员控制率",), "staff.control_rate", RATE, S.DEPARTMENT),
+    (("编外人员控制率",), "staff.contract_rate", RATE, S.DEPARTMENT),
+    (("三公经费控制率",), "three_public.control_rate", RATE, S.THREE_PUBLIC),
+    (("日常公用经费控制率",), "office_expenses.control_rate", RATE, S.PUBLIC),
+    (("项目完成及时率", "项目按时完成率"), "projects.on_time_rate", RATE, S.DEPARTMENT),
+    (("信访办理回复率", "信访回复率"), "petitions.reply_rate", RATE, S.DEPARTMENT),
+    (("信访及时办理回复率", "及时办理回复率", "及时回复率"), "petitions.on_time_rate", RATE, S.DEPARTMENT),
+    (("调整、调剂比例", "调整调剂比例", "调剂比例", "调整比例"), "budget.adjustment_ratio", RATE, S.DEPARTMENT),
+    (("公众满意度", "群众满意度", "服务对象满意度", "公众或服务对象满意度", "社会满意度", "整体满意度", "综合满意度"),
+     "satisfaction", PERCENT, S.DEPARTMENT),
+    (("满意度",), GENERIC + "satisfaction", PERCENT, None),
+    (("预算执行率", "总执行率", "执行率", "预算完成率", "预算支出完成率"),
+     GENERIC + "rate", RATE, None),
+    (("支出进度", "累计支出进度", "执行进度", "预算执行进度"), GENERIC + "progress", RATE, None),
+    # measures that no fact holds: recognised so that 执行率 inside them is not read alone
+    (("当季执行率", "当季预算执行率", "季度执行率偏差", "序时进度", "资金到位率", "支付率", "办结率", "完成率"),
+     "", RATE, None),
+    (("累计支出", "累计支出数"), GENERIC + "cumulative", MONEY, None),
+    (("上年年初预算",), "budget.previous_initial", MONEY, S.DEPARTMENT),
+    (("年初预算", "年初预算数", "年初预算总额"), GENERIC + "initial", MONEY, None),
+    (("调整后预算", "调整后全年预算", "全年预算总额", "调整后预算数"), GENERIC + "adjusted", MONEY, None),
+    (("全年支出", "全年实际支出", "全年决算支出", "全年支出数"), GENERIC + "spent", MONEY, None),
+    (("政府采购计划金额", "采购计划金额", "政府采购计划"), "procurement.plan", MONEY, S.PROCUREMENT),
+    (("实际采购金额", "实际政府采购金额", "实际政府采购支出"), "procurement.actual", MONEY, S.PROCUREMENT),
+    (("三公经费预算", "三公经费调整预算"), "three_public.budget", MONEY, S.THREE_PUBLIC),
+    (("三公经费实际支出", "三公经费决算", "三公经费支出"), "three_public.spent", MONEY, S.THREE_PUBLIC),
+    (("日常公用经费调整预算", "日常公用经费预算"), "office_expenses.budget", MONEY, S.PUBLIC),
+    (("日常公用经费决算", "日常公用经费实际支出", "日常公用经费支出"), "office_expenses.spent", MONEY, S.PUBLIC),
+    (("固定资产原值总额", "固定资产总额"), "fixed_assets.total", MONEY, S.FIXED_ASSETS),
+    (("在用固定资产原值总额", "在用固定资产"), "fixed_assets.in_use", MONEY, S.FIXED_ASSETS),
+    (("核定编制数", "核定编制"), "staff.authorized_total", COUNT, S.DEPARTMENT),
+    (("在编人数", "实有在编人数"), "staff.on_payroll_total", COUNT, S.DEPARTMENT),
+    (("编外人员数", "编外人员"), "staff.contract", COUNT, S.DEPARTMENT),
+    (("计划完成项目数", "计划项目数"), "projects.planned", COUNT, S.DEPARTMENT),
+    (("按时完成项目数",), "projects.on_time", COUNT, S.DEPARTMENT),
+    (("自评评分", "自评总分", "自评得分", "总得分"), "total", SCORE, S.DEPARTMENT),
 )
-_BY_WORD = {word: (words[0], target, kind) for words, target, kind in TERMS for word in words}
+_BY_WORD = {word: (words[0], target, kind, subject) for words, target, kind, subject in TERMS for word in words}
 _TERM = re.compile("|".join(re.escape(w) for w in sorted(_BY_WORD, key=len, reverse=True)))
-# Words before a name that make it about something else (a project, last year).
-_OTHER_SUBJECT = re.compile(r"上年|去年|上一年|同比|项目|专项|资金")
+
+# (subject, generic measure) → the facts or metrics it may be compared with, the first present
+# one is used. Keys of the budget structure are used once the facts define them.
+SUBJECT_FACTS: dict[tuple[str, str], tuple[str, ...]] = {
+    (S.DEPARTMENT, "rate"): ("budget.execution_rate",),
+    (S.DEPARTMENT, "initial"): ("budget.initial",),
+    (S.DEPARTMENT, "adjusted"): ("budget.adjusted",),
+    (S.DEPARTMENT, "spent"): ("budget.spent",),
+    (S.DEPARTMENT, "satisfaction"): ("satisfaction",),
+    (S.FIXED_ASSETS, "use_rate"): ("fixed_assets.use_rate",),
+    (S.PROCUREMENT, "rate"): ("procurement.rate",),
+    (S.THREE_PUBLIC, "rate"): ("three_public.control_rate",),
+    (S.BASIC, "initial"): ("budget.basic.initial", "budget.basic_initial"),
+    (S.BASIC, "adjusted"): ("budget.basic.adjusted", "budget.basic_adjusted"),
+    (S.BASIC, "spent"): ("budget.basic.spent", "budget.basic_spent"),
+    (S.BASIC, "rate"): ("budget.basic.execution_rate", "budget.basic_execution_rate"),
+    (S.PROJECT, "initial"): ("budget.project.initial", "budget.project_initial", "budget.project"),
+    (S.PROJECT, "adjusted"): ("budget.project.adjusted", "budget.project_adjusted"),
+    (S.PROJECT, "spent"): ("budget.project.spent", "budget.project_spent"),
+    (S.PROJECT, "rate"): ("budget.project.execution_rate", "budget.project_execution_rate"),
+    (S.PERSONNEL, "initial"): ("budget.personnel.initial", "budget.personnel_initial", "budget.personnel"),
+    (S.PUBLIC, "initial"): ("budget.public.initial", "budget.public_initial", "budget.public"),
+}
+# Money facts of the department's budget: a sentence whose amounts are none of these is not
+# about the department's budget as a whole.
+DEPARTMENT_AMOUNTS = ("budget.initial", "budget.adjusted", "budget.spent")
 
 # The facts a rate divides, as the scoring rules name them (for what a typed rate implies).
 RATIO_FACTS = {
@@ -103,54 +143,14 @@ _RULE_TEXT = re.compile(r"[≥≤<>=×÷|\t]|如|若|大于|小于|超过|低于
 _SCORE_STATED = re.compile(rf"(?<!满)得分?\s*(?:为|是)?\s*({_NUM})\s*分")
 _FULL_STATED = re.compile(rf"满分\s*(?:为|是)?\s*({_NUM})\s*分")
 
-# Markdown and LaTeX marks that sit between a name and its number in the source text.
-_NORMALIZE: tuple[tuple[str, str], ...] = (
-    (r"\\text\s*\{([^{}]*)\}", r"\1"),
-    (r"\\%", "%"),
-    (r"\\(?:Sigma|sum)\b", "Σ"),
-    (r"\\div\b", "÷"),
-    (r"\\times\b", "×"),
-    (r"\\(?:leq|le)\b", "≤"),
-    (r"\\(?:geq|ge)\b", "≥"),
-    (r"\\(?:left|right|quad|,|;|!)", ""),
-    (r"[$*`~{}“”\"‘’「」]", ""),
-    (r"％", "%"), (r"（", "("), (r"）", ")"), (r"＝", "="), (r"＋", "+"), (r"：", ":"), (r"，", ","),
-    (r"[\u3000\u00a0]", " "),
-)
+_QUARTER_TITLES = {"rate": "预算执行率", "progress": "支出进度", "cumulative": "末累计支出"}
 
 
-@dataclass
-class _Text:
-    text: str
-    sources: list[int]
-    typed: list[bool]
-
-    def sub(self, pattern: str, repl: str) -> _Text:
-        text, sources, typed, pos = [], [], [], 0
-        for m in re.finditer(pattern, self.text):
-            text.append(self.text[pos:m.start()])
-            sources += self.sources[pos:m.start()]
-            typed += self.typed[pos:m.start()]
-            new = m.expand(repl)
-            text.append(new)
-            sources += [self.sources[m.start()]] * len(new)
-            typed += [all(self.typed[m.start():m.end()])] * len(new)
-            pos = m.end()
-        text.append(self.text[pos:])
-        return _Text("".join(text), sources + self.sources[pos:], typed + self.typed[pos:])
-
-    def line(self, start: int) -> int:
-        return self.sources[min(start, len(self.sources) - 1)] if self.sources else 1
-
-    def by_author(self, start: int, end: int) -> bool:
-        return all(self.typed[start:end])
-
-
-def normalize(line: Line) -> _Text:
-    text = _Text(line.text, line.sources, line.typed)
-    for pattern, repl in _NORMALIZE:
-        text = text.sub(pattern, repl)
-    return text
+def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    """The sentence (or ;-clause) holding `pos`: where subject words are looked for."""
+    starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, pos)]
+    end = _SENTENCE_END.search(text, pos)
+    return (starts[-1] if starts else 0), (end.start() if end else len(text))
 
 
 def _decimal(text: str) -> Decimal:
@@ -193,6 +193,9 @@ class _Checker:
     def __init__(self, ctx: _Context):
         self.ctx = ctx
         self.findings: list[Finding] = []
+        self.skipped: list[Finding] = []  # comparisons left out, and why (--explain)
+        self.paragraph: S.Subject | None = None  # what the current heading or list item is about
+        self.heading: S.Subject | None = None
         scores = ctx.scores
         self.named = {s.indicator.name: (s.final, Fraction(s.indicator.weight), s) for s in scores.indicators}
         self.named.update({lv.name: (lv.score, Fraction(lv.weight), None) for lv in scores.levels})
@@ -211,6 +214,8 @@ class _Checker:
         if match:
             quarters = m.get("quarters") or []
             value = quarters[int(match[1])][match[2]] if quarters else None
+            if value is not None and match[2] == "rate":  # a quarter's 执行率 is its progress to some
+                return [Fraction(value), Fraction(quarters[int(match[1])]["progress"])]
         else:
             value = m.get(name)
         if value is None or isinstance(value, dict):
@@ -308,34 +313,101 @@ class _Checker:
             return "budget.execution_rate"
         return None
 
+    def subject(self, s: str, start: int, floor: int, inherent: str | None) -> S.Subject:
+        """What the name at `start` is about (see subjects.py); `floor` starts its sentence."""
+        year = self.ctx.facts.get("report.year")
+        found = S.compound(s, start, year)
+        if inherent:
+            if found and found.name in (*S.ELSEWHERE, S.ITEM) and found.certain:
+                return found  # 某某项目政府采购执行率, 2020年固定资产利用率
+            near = S.in_sentence(s, floor, start, year, kinds=(*S.ELSEWHERE, S.DEPARTMENT))
+            if near and near.name in S.ELSEWHERE:
+                return near
+            return S.Subject(inherent, True, "")
+        return (found or S.in_sentence(s, floor, start, year) or self.paragraph
+                or S.Subject(S.DEPARTMENT, False, ""))
+
+    def resolve(self, target: str, subject: S.Subject, sentence: str) -> tuple[str | None, str]:
+        """The fact or metric a generic measure names for this subject, or None and why not."""
+        measure = target[len(GENERIC):]
+        if subject.name in (S.DEPARTMENT, S.QUARTER) and measure in ("rate", "progress", "cumulative"):
+            quarter = self.quarter(sentence)
+            if isinstance(quarter, int):
+                return f"quarters[{quarter}].{measure}", ""
+            if subject.name == S.QUARTER or quarter == "many":
+                return None, "句中说的是哪一个季度不明确"
+            if measure != "rate":
+                return None, "未说明是哪一季度的进度"
+        names = SUBJECT_FACTS.get((subject.name, measure), ())
+        present = [n for n in names if self.value(n)]
+        if not present:
+            why = f"说的是{subject.title}（“{subject.why}”）" if subject.why else f"说的是{subject.title}"
+            return None, why + "，事实文件中没有对应的数字" if names else why
+        return present[0], ""
+
+    def department_amounts(self) -> list[Fraction]:
+        m = self.ctx.metrics
+        values = [Fraction(m[n]) for n in DEPARTMENT_AMOUNTS if m.get(n) is not None]
+        values += [Fraction(q["cumulative"]) for q in m.get("quarters") or [] if q.get("cumulative") is not None]
+        return values
+
+    def foreign_amounts(self, text: _Text, a: int, b: int, own: tuple[int, int] | None) -> bool:
+        """The sentence states amounts and none is one of the department's budget totals: it is
+        about something else (a project's 预算10万元……执行率97.11%)."""
+        known = self.department_amounts()
+        typed = [Fraction(_decimal(m[1])) * MONEY_UNITS[m[2]] for m in AMOUNT.finditer(text.text, a, b)
+                 if not (own and m.start(1) == own[0])]
+        if not typed or not known:
+            return False
+        return not any(abs(v - k) <= Fraction(1, 100) for v in typed for k in known)
+
+    def skip(self, text: _Text, start: int, phrase: str, why: str) -> None:
+        self.skipped.append(Finding(NOTICE, NUMBERS, f"未比较“{phrase}”：{why}", self.ctx.file, text.line(start)))
+
     def stated(self, text: _Text, used: list[tuple[int, int]]) -> None:
         s = text.text
         for m in _TERM.finditer(s):
             if any(a <= m.start() < b for a, b in used):
                 continue
-            title, target, kind = _BY_WORD[m[0]]
-            clause_start = max([c.end() for c in _CLAUSE_END.finditer(s, 0, m.start())] or [0])
-            if _OTHER_SUBJECT.search(s, clause_start, m.start()):
-                continue
-            sentence = self.sentence(s, m.start())
+            title, target, kind, inherent = _BY_WORD[m[0]]
+            if not target:
+                continue  # a measure no fact holds (当季执行率, 资金到位率)
+            a, b = sentence_bounds(s, m.start())
+            sentence = s[a:b]
             listed = _LIST.match(s, m.end())
-            if listed and target.startswith(QUARTER):
-                values = [_decimal(v) for v in re.findall(_NUM, listed[1])]
-                if len(values) == 4:
-                    field = target[len(QUARTER):]
-                    self.quarter_list(text, listed.start(1), values, field, kind, f"“{m[0]}”所列")
+            stated = None if listed else _STATED.match(s, m.end())
+            if listed is None and (stated is None or not text.by_author(stated.start(1), stated.end(1))):
                 continue
-            stated = _STATED.match(s, m.end())
-            if not stated or _HEDGE.match(s, stated.end()) or not text.by_author(stated.start(1), stated.end(1)):
+            phrase = s[m.start():(listed or stated).end()].strip()
+            subject = self.subject(s, m.start(), a, inherent)
+            if subject.name in (*S.ELSEWHERE, S.ITEM) or (inherent is None and subject.name not in
+                                                           (S.DEPARTMENT, S.QUARTER) and not target.startswith(GENERIC)):
+                self.skip(text, m.start(), phrase, f"说的是{subject.title}（“{subject.why}”）")
                 continue
-            name = self.target(target, sentence)
+            if listed:
+                if target in (GENERIC + "rate", GENERIC + "progress", GENERIC + "cumulative") and \
+                        subject.name in (S.DEPARTMENT, S.QUARTER):
+                    values = [_decimal(v) for v in re.findall(_NUM, listed[1])]
+                    if len(values) == 4:
+                        field = target[len(GENERIC):]
+                        self.quarter_list(text, listed.start(1), values, field, kind, f"“{m[0]}”所列")
+                continue
+            if hedged(s, stated.start(1), stated.end()) or re.match(r"\s*均", s[m.end():]):
+                self.skip(text, m.start(), phrase, "写的是约数、范围或多项共同的值，不是确切的数")
+                continue
+            name, why = (target, "") if not target.startswith(GENERIC) else self.resolve(target, subject, sentence)
             if name is None:
+                self.skip(text, m.start(), phrase, why)
+                continue
+            if inherent is None and kind in (RATE, PERCENT, MONEY) and self.foreign_amounts(
+                    text, a, b, (stated.start(1), stated.end(1)) if kind == MONEY else None):
+                self.skip(text, m.start(), phrase, "句中的金额都不是部门整体的预算或支出，说的应是其他事项")
                 continue
             self.compare(text, m[0], title, name, kind, _decimal(stated[1]), stated[2], stated.start(1),
-                         s[stated.start(1):stated.end()].strip())
+                         phrase, certain=subject.certain)
 
     def compare(self, text: _Text, word: str, title: str, name: str, kind: str, typed: Decimal,
-                unit: str | None, start: int, written: str) -> None:
+                unit: str | None, start: int, written: str, certain: bool = True) -> None:
         accepted = {RATE: ("%",), PERCENT: ("%", "分"), MONEY: ("万元", "元", "亿元"),
                     COUNT: ("人", "名", "个", "项", "件"), SCORE: ("分",)}[kind]
         if unit not in accepted:
@@ -352,12 +424,12 @@ class _Checker:
         if any(agrees(typed, v * scale) for v in values):
             return
         decimals = max(0, -typed.as_tuple().exponent)
-        quarter = re.fullmatch(r"quarters\[(\d)\]\..*", name)
+        quarter = re.fullmatch(r"quarters\[(\d)\]\.(\w+)", name)
         label = f"第{CN_QUARTERS[int(quarter[1])]}季度{title}" if quarter else title
         self.add(WARNING, text, start,
-                 f"“{word}”写作 {written}，与{'评分' if kind == SCORE else '事实'}不符：{label}为 "
+                 f"“{written}”与{'评分' if kind == SCORE else '事实'}不符：{label}为 "
                  f"{_shown(values[0], kind, decimals)}{self.where(name)}",
-                 _reference(name, kind, decimals), group=SCORES if kind == SCORE else NUMBERS)
+                 _reference(name, kind, decimals) if certain else None, group=SCORES if kind == SCORE else NUMBERS)
 
     def implied_scores(self, text: _Text, start: int, word: str, name: str, stated: Fraction, written: str) -> None:
         """A rate whose facts are missing: does the score the author gives fit the rate written?"""
@@ -463,30 +535,44 @@ def _label(cell: str) -> tuple[str, str | None] | None:
     return m["name"], m["unit"]
 
 
+_ELSEWHERE_COLUMN = (*S.ELSEWHERE, S.ITEM, S.PROJECT, S.BASIC, S.PERSONNEL, S.PUBLIC)
+
+
 def check_table_row(checker: _Checker, text: _Text, header: list[str]) -> None:
     """Typed numbers in a table: a name cell and the number in the next cell ("满意度 | 85.34%"),
     or a quarter's row under a column named by a quarterly term ("第一季度 | … | 85.07%")."""
     cells = _cells(text.text)
     row = " ".join(c for _, c in cells)
+    year = checker.ctx.facts.get("report.year")
     quarter = checker.quarter(cells[0][1]) if cells else None
     for j, (start, cell) in enumerate(cells):
         number = _CELL_NUMBER.match(cell)
         if not number or not text.by_author(start, start + len(number[1])):
             continue
         head = header[j] if j < len(header) else ""
-        year = re.search(r"(?:19|20)\d\d", head)
-        if _OTHER_SUBJECT.search(head) or (year and int(year[0]) != checker.ctx.facts.get("report.year")):
+        about_column = S.in_sentence(head, 0, len(head), year, kinds=_ELSEWHERE_COLUMN)
+        if about_column is not None and about_column.name != S.DEPARTMENT:
             continue  # a column of last year's or a project's figures
         named = _label(cells[j - 1][1]) if j else None
         column = _label(head) if j and isinstance(quarter, int) else None
-        if named and not _OTHER_SUBJECT.search(cells[j - 1][1]):
+        if named:
             (word, unit_in_label), sentence = named, row
-        elif column and _BY_WORD[column[0]][1].startswith(QUARTER):
-            (word, unit_in_label), sentence = column, cells[0][1]
+            owner = cells[0][1] if j - 1 > 0 else ""  # the row's own name, when the label is not it
+        elif column and _BY_WORD[column[0]][1] in (GENERIC + "rate", GENERIC + "progress", GENERIC + "cumulative"):
+            (word, unit_in_label), sentence, owner = column, cells[0][1], ""
         else:
             continue
-        title, target, kind = _BY_WORD[word]
-        name = checker.target(target, sentence)
+        title, target, kind, inherent = _BY_WORD[word]
+        if not target:
+            continue
+        about = S.in_sentence(owner, 0, len(owner), year) if owner else None
+        if about and about.name not in (S.DEPARTMENT, S.QUARTER, inherent):
+            continue  # a row of a project or another item
+        if target.startswith(GENERIC):
+            subject = S.Subject(S.QUARTER if column else S.DEPARTMENT, bool(column), "")
+            name, _ = checker.resolve(target, subject, sentence)
+        else:
+            name = target
         if name is None:
             continue
         head_unit = re.search(rf"\(({_UNITS})\)", head)
@@ -499,7 +585,9 @@ def plain_f(value: Fraction) -> str:
 
 
 def check_numbers(rendered: list[Rendered], facts: Facts, framework: Framework, metrics: dict[str, Any],
-                  scores: Scores, facts_file: str = "content/facts.yaml") -> list[Finding]:
+                  scores: Scores, facts_file: str = "content/facts.yaml",
+                  skipped: list[Finding] | None = None) -> list[Finding]:
+    """Findings about typed numbers; the comparisons left out, with why, go to `skipped`."""
     findings: list[Finding] = []
     for file in rendered:
         checker = _Checker(_Context(file.file, facts_file, facts, framework, metrics, scores))
@@ -509,8 +597,15 @@ def check_numbers(rendered: list[Rendered], facts: Facts, framework: Framework, 
                 table.feed("")
                 continue
             text = normalize(line)
+            if S.is_heading(text.text):
+                checker.heading = checker.paragraph = S.heading_subject(text.text, facts.get("report.year"))
+            else:
+                item = S.heading_subject(text.text, facts.get("report.year"))
+                checker.paragraph = item if item is not None and item.certain else checker.heading
             checker.line(text)
             if table.feed(text.text):
                 check_table_row(checker, text, table.header or [])
         findings += checker.findings
+        if skipped is not None:
+            skipped += checker.skipped
     return findings

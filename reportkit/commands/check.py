@@ -22,6 +22,8 @@ def add_arguments(parser) -> None:  # noqa: ANN001
     parser.add_argument("dir", nargs="?", default=".", help="报告目录（默认当前目录）")
     parser.add_argument("--strict", action="store_true", help="有警告时也以退出码 1 结束（用于 CI 和 pre-commit）")
     parser.add_argument("--json", action="store_true", help="以 JSON 输出全部发现")
+    parser.add_argument("--explain", action="store_true",
+                        help="同时列出正文中未与事实比较的数字及原因（说的是项目、其他年度、约数等）")
 
 
 def _entry(finding: Finding, base: str) -> list[str]:
@@ -30,7 +32,7 @@ def _entry(finding: Finding, base: str) -> list[str]:
     return [head] + ([f"        建议改为：{finding.suggestion}"] if finding.suggestion else [])
 
 
-def render(result: CheckResult, base: str) -> str:
+def render(result: CheckResult, base: str, explain: bool = False) -> str:
     lines = [f"检查报告目录：{base}"]
     shown = [f for f in result.findings if f.severity != TODO]
     for group, title in GROUPS.items():
@@ -50,6 +52,9 @@ def render(result: CheckResult, base: str) -> str:
             if members:
                 lines.append(f"  {title}（{len(members)}）")
                 lines += [f"    {f.location(base)}  {f.message}" for f in members]
+    if explain and result.skipped:
+        lines += ["", f"【未比较的数字】{len(result.skipped)} 处（不是问题：说明这些数字为何没有与事实比较）"]
+        lines += [f"  {f.location(base)}：{f.message}" for f in result.skipped]
     counts = result.counts()
     if not any(counts.values()):
         lines += ["", "没有发现问题。"]
@@ -62,7 +67,9 @@ def run(args) -> int:  # noqa: ANN001
     result = check_report(Path(args.dir))
     if args.json:
         data = {**result.as_data(), "exit_code": result.exit_code(args.strict)}
+        if args.explain:
+            data["skipped"] = [f.as_data() for f in result.skipped]
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        print(render(result, args.dir))
+        print(render(result, args.dir, args.explain))
     return result.exit_code(args.strict)

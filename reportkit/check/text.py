@@ -1,0 +1,133 @@
+"""The rendered text as the number checks read it: normalised, with its source lines kept.
+
+Markdown and LaTeX marks are taken out and full-width punctuation made half-width, so the
+patterns need only one spelling; every character keeps the source line it came from and
+whether the author typed it or a `{{ }}` expression produced it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from ..assemble import Line
+
+NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# A number that is not the tail of another one (2021年, 1.5, 57,373.02).
+NUMBER = rf"(?<![\d.,])(?:{NUM})"
+MONEY_UNITS = {"亿元": Fraction(10000), "万元": Fraction(1), "元": Fraction(1, 10000)}
+AMOUNT = re.compile(rf"({NUMBER})\s*(亿元|万元|元)")
+PERCENT = re.compile(rf"({NUMBER})\s*%")
+SENTENCE_END = re.compile(r"[。！？!?]")
+CLAUSE_END = re.compile(r"[。；;！？!?:、]|,(?!\d{3})")
+# Words after a number that make it a bound or an estimate, not a claim of its value.
+HEDGE_AFTER = re.compile(r"\s*(?:以上|以下|以内|左右|多|余|上下|之间|至|到|~|-|—|－|强|弱)")
+HEDGE_BEFORE = re.compile(r"(?:约|近|超过|超|逾|不足|不到|不低于|不少于|不超过|不高于|高于|低于|大于|小于|至少|最高|最低|[≥≤<>])\s*$")
+
+# Markdown and LaTeX marks that sit between a name and its number in the source text.
+_NORMALIZE: tuple[tuple[str, str], ...] = (
+    (r"\\text\s*\{([^{}]*)\}", r"\1"),
+    (r"\\%", "%"),
+    (r"\\(?:Sigma|sum)\b", "Σ"),
+    (r"\\div\b", "÷"),
+    (r"\\times\b", "×"),
+    (r"\\(?:leq|le)\b", "≤"),
+    (r"\\(?:geq|ge)\b", "≥"),
+    (r"\\(?:left|right|quad|,|;|!)", ""),
+    (r"[$*`~{}“”\"‘’「」]", ""),
+    (r"％", "%"), (r"（", "("), (r"）", ")"), (r"＝", "="), (r"＋", "+"), (r"：", ":"), (r"，", ","),
+    (r"；", ";"), (r"／", "/"), (r"＞", ">"), (r"＜", "<"), (r"[\u3000\u00a0]", " "),
+)
+
+
+@dataclass
+class Text:
+    text: str
+    sources: list[int]
+    typed: list[bool]
+
+    def sub(self, pattern: str, repl: str) -> Text:
+        text, sources, typed, pos = [], [], [], 0
+        for m in re.finditer(pattern, self.text):
+            text.append(self.text[pos:m.start()])
+            sources += self.sources[pos:m.start()]
+            typed += self.typed[pos:m.start()]
+            new = m.expand(repl)
+            text.append(new)
+            sources += [self.sources[min(m.start(), len(self.sources) - 1)] if self.sources else 1] * len(new)
+            typed += [all(self.typed[m.start():m.end()])] * len(new)
+            pos = m.end()
+        text.append(self.text[pos:])
+        return Text("".join(text), sources + self.sources[pos:], typed + self.typed[pos:])
+
+    def line(self, start: int) -> int:
+        return self.sources[min(max(start, 0), len(self.sources) - 1)] if self.sources else 1
+
+    def by_author(self, start: int, end: int) -> bool:
+        return all(self.typed[start:end])
+
+    def any_by_author(self, spans: list[tuple[int, int]]) -> bool:
+        return any(self.by_author(a, b) for a, b in spans)
+
+
+def normalize(line: Line) -> Text:
+    text = Text(line.text, line.sources, line.typed)
+    for pattern, repl in _NORMALIZE:
+        text = text.sub(pattern, repl)
+    return text
+
+
+def decimal(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+def decimals(typed: Decimal) -> int:
+    return max(0, -typed.as_tuple().exponent)
+
+
+def half_unit(typed: Decimal) -> Fraction:
+    """Half a unit of the last decimal written: the rounding error the figure may carry."""
+    return Fraction(1, 2 * 10 ** decimals(typed))
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """The spans of the sentences of a line (a line end closes a sentence too)."""
+    spans, start = [], 0
+    for m in SENTENCE_END.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def sentence_at(text: str, pos: int) -> tuple[int, int]:
+    for a, b in sentences(text):
+        if a <= pos <= b:
+            return a, b
+    return 0, len(text)
+
+
+def clause_start(text: str, pos: int, floor: int = 0) -> int:
+    """Where the clause holding `pos` starts (after the last , ; : 、 or sentence end)."""
+    ends = [m.end() for m in CLAUSE_END.finditer(text, floor, pos)]
+    return ends[-1] if ends else floor
+
+
+def hedged(text: str, start: int, end: int) -> bool:
+    """A number written as a bound or an estimate (约 90%、95%以上、超过 100 万元)."""
+    return bool(HEDGE_AFTER.match(text, end) or HEDGE_BEFORE.search(text[max(0, start - 6):start]))
+
+
+def depth_map(text: str) -> list[int]:
+    """The bracket depth at each character ( ( ) and [ ] )."""
+    depth, out = 0, []
+    for char in text:
+        if char in ")]】":
+            depth = max(0, depth - 1)
+        out.append(depth)
+        if char in "([【":
+            depth += 1
+    return out
