@@ -3,16 +3,21 @@
 The template (templates/report.docx, or the user's own) holds the cover, the fixed headings
 in a `{%p for block in blocks %}` loop, and `{{p … }}` placeholders where generated content
 goes: each section body, the annex table and its notes (templates/README.md lists them).
-The template is parsed and rendered once; bodies are built as WordprocessingML beforehand.
+Bodies are built as lxml elements beforehand. docxtpl renders only the small template, in
+which each placeholder becomes an empty slot element; the bodies are then put in place of
+their slots (docxtpl would serialise, regex-scan and re-parse them with the template: time
+that grows faster than the report).
 """
 
 from __future__ import annotations
 
 import zipfile
+from copy import deepcopy
 from importlib import resources
 from pathlib import Path
 
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
@@ -48,16 +53,24 @@ def default_template() -> Path:
     return Path(reportkit.__file__).parent.parent / "templates" / TEMPLATE_NAME
 
 
+SLOT_NS = "urn:reportkit:slot"
+SLOT = f"{{{SLOT_NS}}}slot"
+_DOC_PR = qn("wp:docPr")
+_P, _T, _TEXT_BOX = qn("w:p"), qn("w:t"), qn("w:txbxContent")
+
+
 class Fragment:
     """Generated body XML, placed by a `{{p name }}` paragraph of the template.
 
-    It counts how often it was placed, so a template that forgets a placeholder is caught.
+    In the template it renders as a slot naming it; it counts how often it was placed, so a
+    template that forgets a placeholder is caught.
     """
 
-    def __init__(self, name: str, placeholder: str, elements: list[etree._Element]):
+    def __init__(self, name: str, placeholder: str, elements: list[etree._Element], index: int):
         self.name = name
         self.placeholder = placeholder
         self.elements = elements
+        self.index = index
         self.used = 0
 
     def __bool__(self) -> bool:
@@ -65,10 +78,7 @@ class Fragment:
 
     def __html__(self) -> Markup:
         self.used += 1
-        xml = "".join(etree.tostring(e, encoding="unicode") for e in self.elements)
-        # docxtpl turns "{_{", "}_}", "{_%", "%_}" in its output into Jinja delimiters;
-        # written as character references they reach the document unchanged.
-        return Markup(xml.replace("{_", "&#123;_").replace("_}", "_&#125;"))
+        return Markup(f'<rk:slot xmlns:rk="{SLOT_NS}" n="{self.index}"/>')
 
     __str__ = __html__
 
@@ -84,6 +94,7 @@ def render_docx(report: Report, out_path: Path, template: Path | None = None) ->
     context, fragments = _context(report, story)
     _render(tpl, context, source)
     _check(document, fragments, source)
+    _place(document, fragments, tpl.docx_ids_index)
     add_footnotes(document, story.footnotes)
     if report.options.get("toc"):
         update_fields_on_open(document)
@@ -121,7 +132,7 @@ def _context(report: Report, story: Story) -> tuple[dict, list[Fragment]]:
     fragments: list[Fragment] = []
 
     def body(name: str, placeholder: str, elements: list) -> Fragment:
-        fragment = Fragment(name, placeholder, elements)
+        fragment = Fragment(name, placeholder, elements, len(fragments))
         fragments.append(fragment)
         return fragment
 
@@ -193,7 +204,52 @@ def _check(document, fragments: list[Fragment], source: Path) -> None:
         raise ReportError(f"模板缺少占位符 {missing[0].placeholder}，{names}没有写入报告", file=source,
                           expected=PLACEHOLDERS)
     body = document.element.body
-    nested = body.xpath(".//w:t[*] | .//w:p//w:p[not(ancestor::w:txbxContent)]")
-    if nested:
+    nested = body.xpath(".//w:t[*] | .//w:p[ancestor::w:p][not(ancestor::w:txbxContent)]")
+    if nested or any(_inside_paragraph(slot) for slot in body.iter(SLOT)
+                     if fragments[int(slot.get("n"))]):
         raise ReportError("模板中插入正文、表格的占位符须单独成段，并写成 {{p 名称 }}（带 p）", file=source,
                           expected=PLACEHOLDERS)
+
+
+def _inside_paragraph(slot: etree._Element) -> bool:
+    """The slot sits in a paragraph (not behind a text box), where a body cannot go."""
+    for parent in slot.iterancestors():
+        if parent.tag in (_P, _T):
+            return True
+        if parent.tag == _TEXT_BOX:
+            return False
+    return False
+
+
+def _place(document, fragments: list[Fragment], ids_after: int) -> None:
+    """Each slot replaced by its fragment's elements (copies where a fragment is placed again).
+
+    docxtpl numbered the template's drawings up to `ids_after`; all drawings are numbered
+    again in document order from the same start, as if the bodies had been in the template.
+    """
+    body = document.element.body
+    first = ids_after - sum(1 for _ in body.iter(_DOC_PR)) + 1
+    placed: set[int] = set()
+    for slot in list(body.iter(SLOT)):
+        n = int(slot.get("n"))
+        elements = fragments[n].elements
+        if n in placed:
+            elements = [deepcopy(e) for e in elements]
+        placed.add(n)
+        for element in elements:
+            slot.addprevious(element)
+        _drop(slot)
+    for number, drawing in enumerate(body.iter(_DOC_PR), start=first):
+        drawing.set("id", str(number))
+
+
+def _drop(element: etree._Element) -> None:
+    """Remove `element`, keeping the text that follows it."""
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent = element.getparent()
+            parent.text = (parent.text or "") + element.tail
+    element.getparent().remove(element)
