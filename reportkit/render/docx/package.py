@@ -4,7 +4,6 @@ and a byte-identical zip for identical input (fixed entry order, timestamps and 
 
 from __future__ import annotations
 
-import io
 import os
 import zipfile
 from datetime import UTC, date, datetime
@@ -13,8 +12,9 @@ from pathlib import Path
 from docx.document import Document
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
+from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI, PackURI
 from docx.opc.part import Part
+from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml.ns import qn
 from lxml import etree
 
@@ -112,14 +112,27 @@ def set_properties(document: Document, report: Report, when: datetime) -> None:
 
 
 def save_reproducible(document: Document, path: Path, when: datetime) -> None:
-    """Save with every zip entry stamped `when`, so equal input gives equal bytes."""
-    buffer = io.BytesIO()
-    document.save(buffer)
+    """Save with every zip entry stamped `when`, so equal input gives equal bytes.
+
+    Written in one pass, in python-docx's own order (content types, package rels, then each
+    part and its rels), rather than saved by python-docx and zipped again.
+    """
+    package = document.part.package
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
     stamp = max(when, datetime(1980, 1, 1)).timetuple()[:6]  # the zip format starts in 1980
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for item in source.infolist():
-            entry = zipfile.ZipInfo(item.filename, date_time=stamp)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        def write(uri: PackURI, blob: bytes) -> None:
+            entry = zipfile.ZipInfo(uri.membername, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.create_system = 0
             entry.external_attr = 0o644 << 16
-            out.writestr(entry, source.read(item.filename))
+            out.writestr(entry, blob)
+
+        write(CONTENT_TYPES_URI, _ContentTypesItem.from_parts(parts).blob)
+        write(PACKAGE_URI.rels_uri, package.rels.xml)
+        for part in parts:
+            write(part.partname, part.blob)
+            if len(part.rels):
+                write(part.partname.rels_uri, part.rels.xml)
