@@ -20,8 +20,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from reportkit.docx_package import save_reproducible
-from reportkit.docx_xml import MM, el, field_end, field_runs, text_run
+from reportkit.render.docx.package import save_reproducible
+from reportkit.render.docx.xml import MM, el, field_end, field_runs, text_run
 
 OUT = Path(__file__).parent / "report.docx"
 STAMP = datetime(2024, 1, 1)
@@ -148,8 +148,9 @@ SETTINGS_XML = (
 )
 
 # The body: cover, optional table of contents, the fixed headings with their bodies, annex.
-COVER = [("封面标题", "{{ title }}"), ("封面信息", "部门名称（公章）：{{ unit }}"),
-         ("封面信息", "填报人：{{ preparer }}"), ("封面信息", "联系电话：{{ phone }}")]
+# The cover lines come from the report's outline (reportkit/load/outlines/*.yaml).
+COVER = [("封面标题", "{{ title }}"), ("Normal", "{%p for line in cover_lines %}"), ("封面信息", "{{ line }}"),
+         ("Normal", "{%p endfor %}")]
 TOC = [("Normal", "{%p if toc %}"), ("TOC Heading", "目　录"), ("Normal", "{{p toc }}")]
 BODY = [
     ("Normal", "{%p endif %}"),
@@ -163,10 +164,9 @@ BODY = [
     ("Normal", "{{p block.body }}"),
     ("Normal", "{%p endfor %}"),
 ]
-ANNEX = [("附件标识", "{{ annex_mark }}"), ("附件标题", "{{ annex_title }}"), ("Normal", "{{p annex_table }}"),
-         ("Normal", "{{p annex_notes }}"), ("Normal", "{%p if targets_table %}")]
-# The optional second annex (目标完成情况自评表) starts on a new page.
-TARGETS = [("附件标题", "{{ targets_title }}"), ("Normal", "{{p targets_table }}"), ("Normal", "{%p endif %}")]
+# The annexes in the outline's order; each head is its label and title, each from a new page.
+ANNEX = [("Normal", "{%p for annex in annexes %}"), ("Normal", "{{p annex.head }}"), ("Normal", "{{p annex.table }}"),
+         ("Normal", "{{p annex.after }}"), ("Normal", "{%p endfor %}")]
 
 
 def clean_package(doc) -> None:
@@ -223,8 +223,6 @@ def main() -> None:
     add(doc, BODY)
     doc.add_section(WD_SECTION.NEW_PAGE)
     add(doc, ANNEX)
-    doc.add_paragraph("附件2", style="附件标识").paragraph_format.page_break_before = True
-    add(doc, TARGETS)
     cover, toc, body, annex = doc.sections
     page_numbers(body)
     page(annex, landscape=True)

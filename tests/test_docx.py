@@ -345,7 +345,7 @@ def _template(tmp: Path, old: str, new: str) -> Path:
 BAD_TEMPLATES = [
     ("{%p endfor %}", "{%p endfor", "模板语法错误"),
     ("{{ title }}", "{{ titel }}", "未知的占位符"),
-    ("{{p annex_table }}", "附件表", "{{p annex_table }}"),
+    ("{{p annex.table }}", "附件表", "{{p annex.table }}"),
     ("{{p block.body }}", "{{ block.body }}", "单独成段"),
     ("{{p block.body }}", "{{r block.body }}", "单独成段"),  # inside a paragraph, outside any text
     ("{{p toc }}", "目录", "{{p toc }}"),  # the mini report asks for a table of contents

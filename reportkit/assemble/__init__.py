@@ -17,6 +17,7 @@ _EXPORTS = {
     "item_number": ".markdown",
     "parser": ".markdown",
     "plain_text": ".markdown",
+    "AnnexPart": ".report",
     "AnnexRow": ".report",
     "Block": ".report",
     "MAX_SECTION_BYTES": ".report",

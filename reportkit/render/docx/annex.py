@@ -113,7 +113,8 @@ class _Table:
         self.element.append(tr)
 
 
-def annex_table(report: Report, styles: StyleMap) -> etree._Element:
+def annex_table(report: Report, styles: StyleMap, total_row: str | None = None) -> etree._Element:
+    """`total_row`: the closing row's label as the outline names it (default as the seeds)."""
     layout = LAYOUTS[report.framework.annex["layout"]]
     out = _Table(layout, styles)
     for spec in layout.header:
@@ -129,18 +130,18 @@ def annex_table(report: Report, styles: StyleMap) -> etree._Element:
     score = str(report.scores.total)
     columns = len(layout.widths_mm)
     if layout.weighted_names:
-        out.add([("综合评分", columns - 1, None, True), (score, 1, None, True)])
+        out.add([(total_row or "综合评分", columns - 1, None, True), (score, 1, None, True)])
         out.add([("评分等级", columns - 1, None, True), (report.scores.grade, 1, None, True)])
     else:  # as seed 000: 总分 | 100 | —— | 100 | —— … | total
         dashes = [("——", 1, None, True)] * (columns - 7)
-        out.add([("总分", 3, None, True), (total, 1, None, True), ("——", 1, None, True),
+        out.add([(total_row or "总分", 3, None, True), (total, 1, None, True), ("——", 1, None, True),
                  (total, 1, None, True), *dashes, (score, 1, None, True)])
     return out.element
 
 
-def annex_notes(report: Report, styles: StyleMap) -> list[etree._Element]:
-    """The framework's notes as 附注 paragraphs below the table."""
-    notes = list(report.framework.notes)
+def annex_notes(report: Report, styles: StyleMap, notes: list[str] | None = None) -> list[etree._Element]:
+    """The framework's notes (or `notes`, as the outline chose) as 附注 paragraphs below the table."""
+    notes = list(report.framework.notes if notes is None else notes)
     if notes:
         notes[0] = "附注：" + notes[0]
     return [text_paragraph(styles.id(S.ANNEX_NOTE), note) for note in notes]

@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 import reportkit
 
-from ...assemble import Block, Report
+from ...assemble import AnnexPart, Block, Report
 from ...errors import ReportError
 from . import styles as S
 from .annex import annex_notes, annex_table, targets_table
@@ -39,7 +39,7 @@ from .package import (
     set_properties,
     update_fields_on_open,
 )
-from .xml import EMU_PER_TWIP, MM, field_end, field_runs, paragraph, text_run
+from .xml import EMU_PER_TWIP, MM, el, field_end, field_runs, paragraph, text_paragraph, text_run
 
 TEMPLATE_NAME = "report.docx"
 PLACEHOLDERS = "模板占位符见 templates/README.md"
@@ -66,11 +66,13 @@ class Fragment:
     template that forgets a placeholder is caught.
     """
 
-    def __init__(self, name: str, placeholder: str, elements: list[etree._Element], index: int):
+    def __init__(self, name: str, placeholder: str, elements: list[etree._Element], index: int,
+                 required: bool = True):
         self.name = name
         self.placeholder = placeholder
         self.elements = elements
         self.index = index
+        self.required = required  # False: an alternative placeholder the template need not use
         self.used = 0
 
     def __bool__(self) -> bool:
@@ -91,7 +93,7 @@ def render_docx(report: Report, out_path: Path, template: Path | None = None) ->
     styles = S.StyleMap.prepare(document, default_template())
     story = Story(document.part, styles, report.paths.root, _text_width(document),
                   next_footnote=first_footnote_id(document))
-    context, fragments = _context(report, story)
+    context, fragments = _context(report, story, legacy=_legacy_annexes(tpl), pages=_page_setups(document))
     _render(tpl, context, source)
     _check(document, fragments, source)
     _place(document, fragments, tpl.docx_ids_index)
@@ -128,11 +130,33 @@ def _section_base(report: Report, block: Block) -> Path:
     return (root / block.source).parent if block.source else report.paths.content
 
 
-def _context(report: Report, story: Story) -> tuple[dict, list[Fragment]]:
+def _legacy_annexes(tpl: DocxTemplate) -> bool:
+    """A template written before outlines: fixed annex placeholders instead of the annexes loop."""
+    return "annexes" not in tpl.get_xml()
+
+
+def _page_setups(document) -> tuple | None:  # noqa: ANN001
+    """The body's and the annex's section properties (portrait, landscape) of the template."""
+    sections = document.sections
+    if len(sections) < 2:
+        return None
+    return sections[len(sections) - 2]._sectPr, sections[len(sections) - 1]._sectPr
+
+
+def _section_break(sect_pr) -> etree._Element:  # noqa: ANN001
+    """A paragraph ending a section laid out as `sect_pr`, page numbers running on."""
+    copy = deepcopy(sect_pr)
+    for restart in copy.findall(qn("w:pgNumType")):
+        copy.remove(restart)
+    return el("w:p", None, el("w:pPr", None, copy))
+
+
+def _context(report: Report, story: Story, legacy: bool = False,
+             pages: tuple | None = None) -> tuple[dict, list[Fragment]]:
     fragments: list[Fragment] = []
 
-    def body(name: str, placeholder: str, elements: list) -> Fragment:
-        fragment = Fragment(name, placeholder, elements, len(fragments))
+    def body(name: str, placeholder: str, elements: list, required: bool = True) -> Fragment:
+        fragment = Fragment(name, placeholder, elements, len(fragments), required)
         fragments.append(fragment)
         return fragment
 
@@ -144,26 +168,90 @@ def _context(report: Report, story: Story) -> tuple[dict, list[Fragment]]:
     intro = report.intro
     blocks = [
         {"level": b.level, "number": b.number, "title": b.title, "heading": b.heading,
-         "body": body(b.heading, "{{p block.body }}", block_body(b))}
+         "body": body(b.heading, "{{p block.body }}", block_body(b) + _in_chapter(report, story, b, legacy, pages))}
         for b in report.blocks
     ]
     context = {
         "title": report.title,
+        "cover_lines": report.cover_lines,
         **{key: report.cover.get(key, "") for key in ("unit", "preparer", "phone", "year")},
         "toc": body("目录", "{{p toc }}", _toc(report, story)) if report.options.get("toc") else False,
         "intro": body("引言", "{{p intro }}", block_body(intro) if intro else []),
         "blocks": blocks,
-        "annex_title": report.annex_title,
-        "annex_table": body("附件评分表", "{{p annex_table }}", [annex_table(report, story.styles)]),
-        "annex_notes": body("附注", "{{p annex_notes }}", annex_notes(report, story.styles)),
-        "annex_mark": "附件1" if report.targets else "附件",
-        "targets_title": report.targets_title,
-        "targets_table": body("目标完成情况自评表", "{{p targets_table }}", targets_table(report, story.styles)),
+        **_annexes(report, story, body, legacy),
         "framework": report.framework.title,
         "total": str(report.scores.total),
         "grade": report.scores.grade,
     }
     return context, fragments
+
+
+def _annex_parts(report: Report, story: Story, part: AnnexPart, first: bool) -> tuple[list, list, list]:
+    """An annex's head (label, title), table, and what follows it (填表人 line, 附注)."""
+    styles = story.styles
+    head = []
+    if part.label and not part.label_inline:
+        mark = paragraph(styles.id(S.ANNEX_MARK))
+        run = text_run(part.label)
+        if not first:  # written as the template's own static 附件2 paragraph was: same bytes
+            mark[0].append(el("w:pageBreakBefore"))
+            run[0].attrib.clear()
+        mark.append(run)
+        head.append(mark)
+    title = text_paragraph(styles.id(S.ANNEX_TITLE), part.heading)
+    if not first and not head:
+        title[0].append(el("w:pageBreakBefore"))
+    head.append(title)
+    if part.table == "scores":
+        table = [annex_table(report, styles, part.total_row)]
+    else:
+        table = targets_table(report, styles)
+    after = [text_paragraph(styles.id(S.ANNEX_NOTE), part.footer)] if part.footer else []
+    return head, table, after + annex_notes(report, styles, part.notes)
+
+
+def _annexes(report: Report, story: Story, body, legacy: bool) -> dict:  # noqa: ANN001 - body()
+    """The annexes placed after the report (`annexes` loop), and the names older templates use."""
+    # Annexes at the end of the last chapter are the first pages of the annex section.
+    last = report.blocks[-1].key if report.blocks and not legacy else None
+    placed = report.annexes if legacy else [a for a in report.annexes if a.place == last] + report.annexes_in("annex")
+    annexes, tables = [], {}
+    for k, part in enumerate(placed):
+        head, table, after = _annex_parts(report, story, part, k == 0)
+        tables[part.table] = body(part.title, "{{p annex.table }}", table)
+        annexes.append({
+            "table_name": part.table, "label": part.label, "title": part.title,
+            "head": body(part.title, "{{p annex.head }}", head, required=not legacy),
+            "table": tables[part.table],
+            "after": body(part.title, "{{p annex.after }}", after, required=not legacy),
+        })
+    scores = next((a for a in report.annexes if a.table == "scores"), None)
+    empty = body("", "", [], required=False)
+    return {
+        "annexes": annexes,
+        # the placeholders of templates written before outlines were data
+        "annex_title": report.annex_title,
+        "annex_mark": scores.label if scores else "",
+        "annex_table": tables.get("scores", empty),
+        "annex_notes": body("附注", "{{p annex_notes }}", annex_notes(report, story.styles, scores.notes if scores else []),
+                            required=legacy),
+        "targets_title": report.targets_title,
+        "targets_table": tables.get("targets", empty),
+    }
+
+
+def _in_chapter(report: Report, story: Story, block: Block, legacy: bool, pages: tuple | None) -> list:
+    """Annexes the outline places at the end of a chapter before the last one, on landscape pages
+    of their own (a template before outlines: none; the last chapter's go to the annex section)."""
+    last = next((b for b in reversed(report.blocks) if b.level == 1), None)
+    parts = report.annexes_in(block.key) if block.key and block is not last and not legacy else []
+    if not parts:
+        return []
+    out = [_section_break(pages[0])] if pages else []
+    for k, part in enumerate(parts):
+        head, table, after = _annex_parts(report, story, part, k == 0)
+        out += head + table + after
+    return out + ([_section_break(pages[1])] if pages else [])
 
 
 def _toc(report: Report, story: Story) -> list:
@@ -198,7 +286,7 @@ def _render(tpl: DocxTemplate, context: dict, source: Path) -> None:
 
 def _check(document, fragments: list[Fragment], source: Path) -> None:
     """Every generated body placed once, each as a paragraph of its own."""
-    missing = [f for f in fragments if f and not f.used]
+    missing = [f for f in fragments if f and f.required and not f.used]
     if missing:
         names = "、".join(f"“{f.name}”" for f in missing[:3]) + ("等" if len(missing) > 3 else "")
         raise ReportError(f"模板缺少占位符 {missing[0].placeholder}，{names}没有写入报告", file=source,

@@ -348,9 +348,14 @@ def annex_header(report: Report) -> list[list[Cell]]:
     return [first, second, third]
 
 
-def annex_body(report: Report) -> list[list[Cell]]:
-    """One row per indicator; 一级 and 二级 cells span their indicators; total and grade rows."""
-    annex = report.framework.annex
+def annex_body(report: Report, total_row: str | None = None) -> list[list[Cell]]:
+    """One row per indicator; 一级 and 二级 cells span their indicators; total and grade rows.
+
+    `total_row`: the closing row's label as the outline names it (default: the framework's).
+    """
+    annex = dict(report.framework.annex)
+    if total_row:
+        annex["total_row"] = total_row
     weighted = annex["layout"] == "weighted_names"
     rows: list[AnnexRow] = report.annex_rows
     out: list[list[Cell]] = []
@@ -465,6 +470,7 @@ class BlockView:
     heading: str
     source: str | None
     html: Markup
+    key: str = ""  # the outline key: annexes placed in this chapter follow it
 
 
 def findings_html(findings: Sequence[Finding]) -> str:
@@ -490,7 +496,8 @@ def block_views(report: Report, pictures: Pictures, placed: dict[str, Placed] | 
             html = render_body(block.tokens, pictures, base, notes, bid, after) + findings_html(spot.end)
         else:
             html = "".join(f"<p>{escapeHtml(text)}</p>\n" for text in block.paragraphs)
-        views.append(BlockView(bid, level, "" if level == 0 else block.heading, block.source, Markup(html)))
+        views.append(BlockView(bid, level, "" if level == 0 else block.heading, block.source, Markup(html),
+                               block.key))
     return views
 
 
@@ -522,14 +529,25 @@ def render_report(report: Report, pictures: Pictures, findings: Sequence[Finding
     placed, others = place(report, findings)
     return environment().get_template("report.html").render(
         report=report, blocks=block_views(report, pictures, placed),
-        annex_header=annex_header(report), annex_body=annex_body(report), levels=score_view(scores),
+        annexes=annex_views(report), levels=score_view(scores),
         total=_num(scores.total), computed_total=_num(scores.computed_total)
         if scores.computed_total is not None and scores.computed_total != scores.total else None,
         notes=list(report.framework.notes), findings=[finding_view(f) for f in others],
         findings_summary=summary(findings), placed=len(findings) - len(others),
-        targets=targets_grid(report.targets, report.cover["unit"], int(report.cover["year"]))
-        if report.targets else None,
     )
+
+
+def annex_views(report: Report) -> list[dict]:
+    """Each annex of the outline with its table: the scores table's rows, or the 自评表 grid."""
+    views = []
+    for part in report.annexes:
+        view = {"part": part, "id": "annex" if part.table == "scores" else part.table}
+        if part.table == "scores":
+            view.update(header=annex_header(report), body=annex_body(report, part.total_row))
+        else:
+            view["grid"] = targets_grid(report.targets, report.cover["unit"], int(report.cover["year"]))
+        views.append(view)
+    return views
 
 
 def render_error(message: str) -> str:
