@@ -31,7 +31,7 @@ class Finding:
     def location(self, base: str = "") -> str:
         if not self.file:
             return ""
-        path = f"{base.rstrip('/')}/{self.file}" if base not in ("", ".") else self.file
+        path = f"{base.rstrip('/')}/{self.file}" if base not in ("", ".") and not self.file.startswith("/") else self.file
         return f"{path}:{self.line}" if self.line else path
 
     def text(self) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -126,3 +128,212 @@ def test_default_outline_file_is_valid_yaml_with_comments_for_users() -> None:
     assert text.startswith("#") and "{主体}" in text and "template" in text
     assert yaml.safe_load(text)["id"] == DEFAULT
     assert (DATA / "mini").is_dir()
+
+
+# -- the shipped variants ---------------------------------------------------------------------
+
+REPO = Path(__file__).parent.parent
+SEED002_TEXT = DATA / "check" / "texts" / "seed002.txt"
+DISTRICT_2023 = DATA / "outline" / "district-2023-annex.md"  # copy of ../shared/domain/district-2023-annex.md
+
+
+def _folder(tmp_path: Path, source: Path, outline: str | None, name: str = "r") -> Path:
+    root = tmp_path / name
+    shutil.copytree(source / "content", root / "content")
+    if outline:
+        _use(root, outline)
+    return root
+
+
+def _docx(root: Path):  # noqa: ANN202
+    from docx import Document
+
+    return Document(str(next((root / "build").glob("*.docx"))))
+
+
+def _html(root: Path) -> str:
+    return next((root / "build").glob("*.html")).read_text(encoding="utf-8")
+
+
+def _styled(document, *styles: str) -> list[str]:  # noqa: ANN001
+    return [p.text for p in document.paragraphs if p.style.name in styles]
+
+
+@pytest.mark.parametrize("oid", shipped_ids())
+def test_each_shipped_outline_builds_the_example(tmp_path: Path, oid: str) -> None:
+    from reportkit.build import build
+
+    root = _folder(tmp_path, REPO, oid)
+    result = build(root)
+    outline = load_outline(oid, Path("."))
+    document = _docx(root)
+    chapters = _styled(document, "Heading 1")
+    assert [h[:2] for h in chapters] == [ch.number for ch in outline.chapters]
+    assert result.report.outline.id == oid
+    html = _html(root)
+    for heading in chapters + [a.heading for a in result.report.annexes]:
+        assert heading in html
+    assert [a.table for a in result.report.annexes] == [a.table for a in outline.annexes]  # the example has targets
+    assert not [f for f in check_report(root).findings if f.severity == "error"]
+
+
+def test_unit_outline_reproduces_seed_002_headings(tmp_path: Path) -> None:
+    from reportkit.build import build
+
+    assert choose_outline("city-2020", "单位", "市") == "shenzhen-unit"
+    root = _folder(tmp_path, DATA / "check" / "seed002", "shenzhen-unit")
+    facts = root / "content" / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + "\n" + (DATA / "selfeval" / "targets.yaml").read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    build(root)
+    seed = [line.strip().rstrip("。") for line in SEED002_TEXT.read_text(encoding="utf-8").splitlines()]
+    wanted = [line for line in seed if line[:1] in "一二三四" and line[1:2] == "、"
+              or line[:1] == "（" and line[1:2] in "一二三四" and line[2:3] == "）"]
+    document = _docx(root)
+    assert _styled(document, "Heading 1", "Heading 2") == wanted
+    # 四 holds the 自评表, then the scoring table titled as the seed titles it, no 附件 labels
+    titles = _styled(document, "附件标题")
+    assert titles == ["部门（单位）整体支出绩效目标完成情况自评表", "部门整体支出绩效评分表"]
+    assert all(t in seed for t in titles) and seed.index(titles[0]) < seed.index(titles[1])
+    assert not _styled(document, "附件标识")
+    assert "填表人：" in _styled(document, "附注")[0]
+    html = _html(root)
+    assert 'class="annex-label"' not in html and html.index(titles[0]) < html.index(titles[1])
+    assert '<p class="annex-footer">填表人：' in html
+
+
+def _annex_rows() -> list[tuple[str, str, str]]:
+    rows = []
+    for line in DISTRICT_2023.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("| ") or line.startswith(("| 三级", "| ---")):
+            continue
+        name, description, standard = (c.strip() for c in line.strip().strip("|").split(" | "))
+        rows.append((re.sub(r"\s*\(= .*?\)|\s+\d+$", "", name), description, standard))
+    return rows
+
+
+# What district-2023-annex.md marks [sic], and the official wording the framework keeps instead.
+SIC = (("超标准制 [sic] 支出", "超标准支出"), ("[有]偿", "有偿"), ("及及 [sic] 时性", "及时性"),
+       ("分档积分 [sic]", "分档计分"))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_district_2023_framework_has_the_2023_table_word_for_word() -> None:
+    from reportkit.compute.framework import load_framework
+
+    fw = load_framework("district-2023", Path("."))
+    rows = _annex_rows()
+    assert [name for name, _, _ in rows] == [i.name for i in fw.indicators]
+    compared = 0
+    for name, description, standard in rows:
+        indicator = fw.find(name)
+        for wanted, got in ((description, indicator.description), (standard, indicator.standard)):
+            for old, new in SIC:
+                wanted = wanted.replace(old, new)
+            if "as the city table" in wanted or "1.–4." in wanted:
+                continue  # the note gives no text to compare
+            # “…” and “同上” stand for words the note leaves out: every piece it does give must be there
+            pieces = re.split(r"…|\(first half lost in extraction\)|同上", wanted)
+            position = 0
+            for piece in (_squash(p) for p in pieces):
+                found = _squash(got).find(piece, position)
+                assert found >= 0, (name, piece)
+                position = found + len(piece)
+            if len(pieces) == 1:
+                assert _squash(got) == _squash(wanted), name
+            compared += 1
+    assert compared >= 40
+    # the clause punctuation: every clause but the last ends with “；”
+    assert fw.find("预算编制合理性").standard.splitlines()[0].endswith("（1分）；")
+    assert fw.find("项目管理").group == "项目管理"
+
+
+def test_district_2023_outline_matches_the_2023_report(tmp_path: Path) -> None:
+    from reportkit.build import build
+
+    assert choose_outline("district-2023", "部门", "区") == "district-2023"
+    root = _folder(tmp_path, REPO, "district-2023")
+    result = build(root)
+    document = _docx(root)
+    note = DISTRICT_2023.read_text(encoding="utf-8")
+    sections = _styled(document, "Heading 2")
+    assert "（三）后续工作计划、相关建议" in sections and "后续工作计划、相关建议" in note
+    four = next(b for b in result.report.blocks if b.number == "四、")
+    me = result.report.facts.get("report.self_name")
+    assert four.paragraphs == [
+        f"{me}参照智慧财政系统中《部门整体支出绩效评价指标评分情况表》进行自评，"
+        f"此次绩效自评得分为 {result.report.scores.total} 分，具体得分情况见附件。"
+    ]
+    assert "参照智慧财政系统中《部门整体支出绩效评价指标评分情况表》进行自评" in note
+    titles = _styled(document, "附件标题")
+    assert titles[0] == "附件1：部门整体支出绩效评价指标评分情况表"
+    scores = document.tables[-2] if len(titles) == 2 else document.tables[-1]
+    assert scores.rows[-1].cells[0].text == "总计得分" and "总计得分" in note
+    assert not [t for t in _styled(document, "附注") if t.startswith("附注")]
+    html = _html(root)
+    assert ">总计得分<" in html and 'class="annex-note"' not in html
+    # 三（二） opens with every indicator that lost points, as the 2023 reports list them
+    problems = next(b for b in result.report.blocks if b.key == "3-2-存在问题及改进措施")
+    lost = [s for s in result.report.scores.indicators if s.final < Fraction(s.indicator.weight)]
+    assert lost and problems.markdown.startswith(f"\n“{lost[0].indicator.name}”指标满分")
+    # without targets there is one annex: “附件：…”
+    facts = root / "content" / "facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    facts.write_text(text[:text.index("\ntargets:")] + "\n", encoding="utf-8")
+    build(root)
+    assert _styled(_docx(root), "附件标题") == ["附件：部门整体支出绩效评价指标评分情况表"]
+
+
+def test_another_provinces_cover(tmp_path: Path) -> None:
+    from reportkit.build import build
+
+    root = _folder(tmp_path, REPO, "hebei-chengde")
+    build(root)
+    document = _docx(root)
+    lines = _styled(document, "封面信息")
+    assert lines[:3] == ["评价类型：部门整体支出绩效自评价", "部门（单位）全称（公章）：青岚市水务局", "主管部门审核意见："]
+    assert lines[3:5] == ["", ""] and lines[-1] == "承德市财政局制"
+    assert any(line.startswith("填报日期：") for line in lines)
+    assert "财政部门审核意见：" in _html(root)
+
+
+def test_a_user_edited_outline_shows_in_word_html_and_check(tmp_path: Path) -> None:
+    from reportkit.build import build
+
+    root = _folder(tmp_path, REPO, None)
+    path = _copy_default(root)
+    _use(root, path.name)
+    # a renamed heading (its file stays), a dropped optional section, an extra cover field, annexes reordered
+    _edit(path, "title: 主要履职目标,", "title: 年度主要履职目标,")
+    _edit(path, "intro: {key: 0-引言, title: 引言, optional: true, guidance: 可选：为何、依据哪些文件开展本次自评价。}\n", "")
+    _edit(path, '    - {label: 联系电话, value: "{phone}"}\n',
+          '    - {label: 联系电话, value: "{phone}"}\n    - {label: 预算编码, value: "{extra.预算编码}"}\n')
+    text = path.read_text(encoding="utf-8")
+    scores = text[text.index("  - table: scores"):text.index("  - table: targets")]
+    path.write_text(text.replace(scores, "") + scores.replace("label: auto", 'label: "附件{cn}"'), encoding="utf-8")
+    facts = root / "content" / "facts.yaml"
+    with pytest.raises(ReportError) as caught:  # the extra cover field needs its fact
+        build(root)
+    assert "extra.预算编码" in caught.value.message and caught.value.file == str(facts)
+    text = facts.read_text(encoding="utf-8")
+    facts.write_text(text.replace("\nextra:\n", "\nextra:\n  预算编码: \"301001\"\n") if "\nextra:\n" in text
+                     else text + "\nextra:\n  预算编码: \"301001\"\n", encoding="utf-8")
+    result = build(root)
+    document = _docx(root)
+    assert "（一）年度主要履职目标" in _styled(document, "Heading 2")
+    assert result.report.intro is None and "0-引言.md" not in {s.file for s in result.report.outline.files()}
+    assert "预算编码：301001" in _styled(document, "封面信息")
+    assert _styled(document, "附件标识") == ["附件1", "附件二"]  # auto numbers too, as 附件{n}
+    assert _styled(document, "附件标题")[0].endswith("目标完成情况自评表")
+    html = _html(root)
+    assert "（一）年度主要履职目标" in html and "预算编码：301001" in html
+    assert html.index('id="targets"') < html.index('id="annex"')
+    found = check_report(root)
+    stray = [f for f in found.findings if f.file == "content/0-引言.md"]
+    assert stray and "不属于提纲" in stray[0].message
+    (root / "content" / "4-评分情况.md").write_text("第四章\n", encoding="utf-8")
+    four = [f for f in check_report(root).findings if f.file == "content/4-评分情况.md"]
+    assert four and "由 reportkit 根据得分生成" in four[0].message

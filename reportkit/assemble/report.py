@@ -124,8 +124,9 @@ def _dec(value) -> Score:
     return Score(Decimal(value.numerator) / Decimal(value.denominator))
 
 
-def template_context(facts: Facts, framework: Framework, metrics: dict, scores: Scores) -> dict[str, Any]:
-    """Every name a section may use in {{ }}."""
+def template_context(facts: Facts, framework: Framework, metrics: dict, scores: Scores,
+                     outline: Outline | None = None) -> dict[str, Any]:
+    """Every name a section may use in {{ }}; with the outline, also its annexes' labels and titles."""
     context = nested({k: v for k, v in metrics.items() if k != "quarters"})
     context["quarters"] = metrics["quarters"]
     context["extra"] = facts.extra
@@ -150,6 +151,9 @@ def template_context(facts: Facts, framework: Framework, metrics: dict, scores: 
         for s in scores.indicators
         if s.final is not None and s.final < _dec(s.indicator.weight)
     ]
+    if outline is not None:
+        parts = _annex_parts(outline, framework, facts, outline_values(facts, framework))
+        context["annexes"] = {a.table: {"label": a.label, "title": a.title} for a in parts}
     return context
 
 
@@ -165,6 +169,7 @@ def outline_values(facts: Facts, framework: Framework) -> dict[str, str]:
         "level": facts.get("report.level") or "",
         "framework": framework.title,
         "caption": framework.caption,
+        "date": facts.get("report.date") or "",
     }
     return {k: str(v) for k, v in values.items()}
 
@@ -200,14 +205,13 @@ def _generated(template: str, line: int | None, outline: Outline, context: dict)
 def _annex_parts(outline: Outline, framework: Framework, facts: Facts, values: dict[str, str]) -> list[AnnexPart]:
     present: list[Annex] = [a for a in outline.annexes if a.table != "targets" or facts.targets is not None]
     labelled = [a for a in present if a.label]
-    auto = sum(1 for a in labelled if a.label == AUTO)
     parts = []
     for k, annex in enumerate(outline.annexes):
         if annex not in present:
             continue
         key = f"annexes.{k}"
         if annex.label == AUTO:
-            label = "附件" if auto == 1 else f"附件{labelled.index(annex) + 1}"
+            label = "附件" if len(labelled) == 1 else f"附件{labelled.index(annex) + 1}"
         elif annex.label:
             n = labelled.index(annex) + 1
             label = annex.label.replace("{n}", str(n)).replace("{cn}", cn_number(n))
@@ -265,8 +269,7 @@ def assemble(facts: Facts, framework: Framework, metrics: dict, scores: Scores, 
         return _filled(value, values, facts, outline, key)
 
     annexes = _annex_parts(outline, framework, facts, values)
-    context = template_context(facts, framework, metrics, scores)
-    context["annexes"] = {a.table: {"label": a.label, "title": a.title} for a in annexes}
+    context = template_context(facts, framework, metrics, scores, outline)
     intro = None
     if outline.intro:
         intro, _ = _read_section(paths, outline, outline.intro, context)

@@ -327,7 +327,11 @@ def check_report(root: Path) -> CheckResult:
         framework = _framework(facts, paths, findings)
         scores = _score(framework, facts, metrics, paths, findings) if framework else None
         if scores is not None:
-            context = template_context(facts, framework, metrics, scores)
+            try:
+                context = template_context(facts, framework, metrics, scores, outline)
+            except ReportError as exc:  # an {extra.…} of the outline that the facts lack
+                findings.append(from_error(exc, FACTS, root))
+                context = template_context(facts, framework, metrics, scores)
         findings += _suspicious(facts, metrics, loaded.placeholders)
     if outline is not None:  # a broken outline is reported above; its sections cannot be checked
         more, rendered = check_sections(

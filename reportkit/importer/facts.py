@@ -168,7 +168,8 @@ def _read_table(cells: list[list[str]], names: set[str], declared: Declared) -> 
     found = False
     for row in cells:
         squashed = [_squash(c) for c in row]
-        name = next((c for c in squashed if c in names), None)
+        # the rightmost name: a 二级 cell may carry an indicator's name too (2023 district: 项目管理)
+        name = next((c for c in reversed(squashed) if c in names), None)
         if name is None and squashed and squashed[0] in ("总分", "合计"):
             name = "总分"
         if name is None:
@@ -193,7 +194,7 @@ def _read_line(text: str, names: set[str], declared: Declared) -> None:
     if len(tokens) >= 2 and tokens[0] in ("总分", "合计") and NUMBER.match(tokens[-1]):
         declared.total = declared.total or tokens[-1]
         return
-    for start in range(len(tokens)):
+    for start in reversed(range(len(tokens))):  # the rightmost name, as in _read_table
         for end in range(start + 1, min(start + 6, len(tokens)) + 1):
             name = "".join(tokens[start:end])
             if name in names and end < len(tokens) and NUMBER.match(tokens[-1]):

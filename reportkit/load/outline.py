@@ -33,6 +33,7 @@ PLACEHOLDERS = {
     "level": "层级：市 或 区",
     "framework": "评价指标体系名称",
     "caption": "评价指标体系的评分表名称（框架的 caption）",
+    "date": "报告日期（facts.yaml 的 report.date，不填则为空）",
 }
 TABLES = {"scores": "指标评分表", "targets": "目标完成情况自评表（facts.yaml 有 targets 时生成）"}
 AUTO = "auto"
@@ -347,8 +348,11 @@ class _Reader:
         if place != "annex" and place not in keys:
             raise self.fail(f"{where}：位置“{place}”既不是 annex 也不是某一章的 key", f"{path}.place",
                             "annex（报告正文之后，作为附件），或章的 key：" + "、".join(ch.key for ch in chapters))
-        label = self.text(raw, "label", where, path, required=False,
-                          default=AUTO if place == "annex" else "", placeholders_ok=False)
+        label = raw.get("label", AUTO if place == "annex" else "")
+        if label is None or isinstance(label, (dict, list, bool)):
+            raise self.fail(f"{where}：“label”应是一段文字（不要标识请写 \"\"）", f"{path}.label",
+                            "auto、附件{n}、附件{cn} 或 \"\"")
+        label = str(label).strip()
         for name in placeholders(label):
             if name not in ("n", "cn"):
                 raise self.fail(f"{where}：标识中未知的占位符“{{{name}}}”", f"{path}.label",
