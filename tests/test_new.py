@@ -13,6 +13,7 @@ from reportkit.cli import main
 from reportkit.errors import ReportError
 from reportkit.findings import ERROR, TODO, WARNING
 from reportkit.importer.run import set_report_fields
+from reportkit.load import BY_PATH
 from reportkit.load.facts_schema import FIELDS
 from reportkit.load.outline import all_sections
 from reportkit.load.schema import SCHEMA_FILE, schema_json
@@ -88,9 +89,8 @@ def test_new_then_check_then_build(fresh: Path, capsys: pytest.CaptureFixture) -
     assert "【待办】" in out and "错误  " not in out
     todos = [f.message for f in result.of(TODO)]
     assert [m for m in todos if m.startswith("待填：")] == [
-        "待填：年初预算（budget.initial，单位：万元）——部门预算批复的年初预算总额（智慧财政系统·预算批复）",
-        "待填：调整后预算（budget.adjusted，单位：万元）——年末调整后的全年预算总额（决算报表）",
-        "待填：全年支出（budget.spent，单位：万元）——全年实际支出数（决算报表）",
+        f"待填：{BY_PATH[k].title}（{k}，单位：万元）——{BY_PATH[k].help}"
+        for k in ("budget.initial", "budget.adjusted", "budget.spent")
     ]
     assert sum(m.startswith("待写：") for m in todos) == len(all_sections()) - 1  # 引言 is optional
     assert "待写：（三）2021年部门预算编制情况" in out

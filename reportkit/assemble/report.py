@@ -333,7 +333,7 @@ def load_scores(root: Path) -> tuple[Paths, Facts, Framework, dict, Scores]:
         if exc.file is None:  # the reference itself is wrong: point at it in the facts file
             exc.file, exc.line = facts.file, facts.line("report.framework")
         raise
-    metrics = compute_metrics(facts)
+    metrics = compute_metrics(facts, framework.settings)
     scores = score_report(framework, facts, metrics)
     return paths, facts, framework, metrics, scores
 

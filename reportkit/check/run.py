@@ -323,8 +323,8 @@ def check_report(root: Path) -> CheckResult:
         findings.append(from_error(exc, CONFIG, root))
     facts, framework, metrics, scores, context = loaded.facts, None, None, None, None
     if facts is not None:
-        metrics = compute_metrics(facts)
         framework = _framework(facts, paths, findings)
+        metrics = compute_metrics(facts, framework.settings if framework else None)
         scores = _score(framework, facts, metrics, paths, findings) if framework else None
         if scores is not None:
             try:

@@ -64,25 +64,32 @@ def working_lines(s: IndicatorScore) -> list[str]:
     if s.override:
         computed = f"按规则计算 {s.computed} 分" if s.computed is not None else "缺少事实，按规则无法计算"
         lines.append(f"覆盖为 {s.final} 分（{computed}），原因：{s.override.reason}")
+    if s.declared_differs:
+        shown = "空白" if s.declared is None else f"{s.declared} 分"
+        lines.append(f"单位填报 {shown}，与计算不同：{s.declared_note}")
     return lines
 
 
 def table(scores: Scores, title: str) -> Table:
     grid = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
     grid.add_column("指标", ratio=1, overflow="fold")
-    for heading in ("分值", "计算", "得分"):
+    declared = any(s.declared_given for s in scores.indicators)
+    for heading in ("分值", "计算", "得分", *(("填报",) if declared else ())):
         grid.add_column(heading, justify="right", no_wrap=True)
+    blank = ("",) * declared
     subtotals = {sub.name: sub for sub in scores.groups}
     for level in scores.framework.levels:
         sub = next(lv for lv in scores.levels if lv.name == level.name)
-        grid.add_row(Text(level.name, style="bold"), json_number(level.weight), "", _shown(sub.score), style="bold")
+        grid.add_row(Text(level.name, style="bold"), json_number(level.weight), "", _shown(sub.score), *blank, style="bold")
         for group in level.groups:
-            grid.add_row(Padding(group.name, (0, 0, 0, 2)), json_number(group.weight), "", _shown(subtotals[group.name].score))
+            grid.add_row(Padding(group.name, (0, 0, 0, 2)), json_number(group.weight), "", _shown(subtotals[group.name].score),
+                         *blank)
             for s in (r for r in scores.indicators if r.indicator.level == level.name and r.indicator.group == group.name):
                 grid.add_row(Padding(s.indicator.name, (0, 0, 0, 4)), json_number(s.indicator.weight),
-                             "—" if s.judgement_only and s.computed is not None else _shown(s.computed), _final(s))
+                             "—" if s.judgement_only and s.computed is not None else _shown(s.computed), _final(s),
+                             *((_declared(s),) if declared else ()))
                 for line in working_lines(s):
-                    grid.add_row(Padding(Folded(line, "dim"), (0, 0, 0, 6)), "", "", "")
+                    grid.add_row(Padding(Folded(line, "dim"), (0, 0, 0, 6)), "", "", "", *blank)
     return grid
 
 
@@ -121,6 +128,13 @@ def _final(s: IndicatorScore) -> Text:
     return Text(str(s.final), style="red" if s.final < s.indicator.weight else "")
 
 
+def _declared(s: IndicatorScore) -> Text:
+    if not s.declared_given:
+        return Text("")
+    text = "空" if s.declared is None else str(s.declared)
+    return Text(text + ("≠" if s.declared_differs else ""), style="magenta" if s.declared_differs else "")
+
+
 def summary(scores: Scores) -> list[str]:
     """The total and grade; the overrides and the total the rules give when they differ."""
     lines = []
@@ -128,6 +142,7 @@ def summary(scores: Scores) -> list[str]:
         lines.append("总分：尚有指标缺少事实，无法合计")
         return lines
     lines.append(f"总分 {scores.total} 分，评价等级：{scores.grade}")
+    lines += _declared_summary(scores)
     overridden = [s for s in scores.indicators if s.differs]
     if overridden:
         items = "、".join(
@@ -140,3 +155,19 @@ def summary(scores: Scores) -> list[str]:
         else:
             lines.append("按规则计算的总分：有指标缺少事实，无法合计")
     return lines
+
+
+def _declared_summary(scores: Scores) -> list[str]:
+    """The unit's own total and the indicators where it differs from the rules."""
+    if scores.declared_total is None and not any(s.declared_given for s in scores.indicators):
+        return []
+    source = f"（{scores.declared_source}）" if scores.declared_source else ""
+    head = f"单位填报{source}"
+    if scores.declared_total is not None:
+        head += f"：综合评分 {scores.declared_total} 分" + (f"，评分等级：{scores.declared_grade}" if scores.declared_grade else "")
+    differing = scores.declared_differences
+    if not differing:
+        return [head + "；各项填报得分与计算得分一致"]
+    names = "、".join(s.indicator.name for s in differing)
+    return [head, f"≠ 填报得分与计算得分不同 {len(differing)} 项：{names}。采用计算得分无需操作；"
+                  "坚持填报得分的，请在 overrides 中写明得分和原因"]

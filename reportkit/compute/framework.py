@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ReportError
-from ..load import BY_PATH, Located, load_yaml
+from ..load import ADJUSTMENT_KINDS, BY_PATH, CONTRACT_KINDS, Located, load_yaml
 from ..numbers import ROUNDING_MODES, plain
+from .metrics import METRIC_SETTINGS
 from .rules import ONE_OF, RULES, names_of_kind, parse_bands, part_points
 
 SETTINGS_CHOICES = {
@@ -31,7 +32,10 @@ DEFAULT_SETTINGS = {
     "decimals": 2,
     "adjustment_denominator": "adjusted",
     "adjustment_deduction": "per_point",
+    **METRIC_SETTINGS,  # adjustment_kinds, contract_kinds, disclosure_days
 }
+# List settings: the kinds a setting may name.
+SETTINGS_KINDS = {"adjustment_kinds": ADJUSTMENT_KINDS, "contract_kinds": CONTRACT_KINDS}
 ANNEX_LAYOUTS = ("standard", "self_scoring", "weighted_names")
 # The column headings and closing rows of each annex layout, as the seeds print them:
 # standard (seed 000 附件一), self_scoring (seed 001 附件2), weighted_names (seed 002).
@@ -268,6 +272,14 @@ def _settings(reader: _Reader, raw: Any) -> dict[str, Any]:
     decimals = settings["decimals"]
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 4:
         raise reader.fail(f"设置“decimals”的值“{decimals}”无效", "settings.decimals", "0 到 4 之间的整数")
+    for key, kinds in SETTINGS_KINDS.items():
+        value = settings[key]
+        if not isinstance(value, (list, tuple)) or any(str(k) not in kinds for k in value):
+            raise reader.fail(f"设置“{key}”的值“{value}”无效", f"settings.{key}", "以下类型组成的列表：" + "、".join(kinds))
+        settings[key] = tuple(str(k) for k in value)
+    days = settings["disclosure_days"]
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 < days <= 366:
+        raise reader.fail(f"设置“disclosure_days”的值“{days}”无效", "settings.disclosure_days", "1 到 366 之间的整数（天）")
     return settings
 
 

@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..load import BY_PATH, Judgement
-from ..numbers import plain, quantize
+from ..numbers import money, plain, quantize
 from .metrics import NEEDS
 from .values import Rate
 
@@ -186,6 +186,10 @@ def _quotient(params: dict, ctx: RuleContext) -> Quotient:
 def ratio(params: dict, ctx: RuleContext) -> PartResult:
     """min(rate, cap) × points; 0 when over 100% if zero_if_over."""
     points = params["points"]
+    full_if = params.get("full_if")
+    if full_if and ctx.optional(full_if):
+        why = f"{BY_PATH[full_if].title}，得满分" if full_if in BY_PATH else "得满分"
+        return PartResult(points, points, why, not_applicable=why)
     q = _quotient(params, ctx)
     if q.not_applicable:
         return PartResult(points, points, q.not_applicable, not_applicable=q.not_applicable)
@@ -258,7 +262,7 @@ def adjustment(params: dict, ctx: RuleContext) -> PartResult:
     over = r - threshold
     label = "调整后预算" if denominator == "adjusted" else "年初预算"
     shown = f"{quantize(r, 2, 'half_up')}%"
-    head = f"调整、调剂比例 {shown}（以{label}为分母）"
+    head = f"调整、调剂比例 {shown}（以{label}为分母{_counted_kinds(ctx)}）"
     if over <= 0:
         return PartResult(points, points, f"{head}，未超过 {pts(threshold)}%，得 {pts(points)} 分", value=shown)
     excess = f"超出 {pts(threshold)}% 的部分为 {quantize(over, 2, 'half_up')} 个百分点"
@@ -271,6 +275,23 @@ def adjustment(params: dict, ctx: RuleContext) -> PartResult:
     deduct = min(points, steps * per_point)
     reason = f"{head}，{how}，扣 {pts(deduct)} 分"
     return PartResult(points - deduct, points, reason, value=shown, deductions=[(deduct, reason)])
+
+
+def _counted_kinds(ctx: RuleContext) -> str:
+    """Which adjustment kinds the ratio counted, when the facts list them by kind."""
+    items = ctx.metrics.get("adjustments.items")
+    if not items:
+        return ""
+    sums: dict[tuple[bool, str], Fraction] = {}
+    for a in items:
+        key = (a["counted"], a["kind"])
+        sums[key] = sums.get(key, Fraction(0)) + Fraction(a["amount"])
+
+    def listed(counted: bool) -> str:
+        return "、".join(f"{kind} {money(v)} 万元" for (c, kind), v in sums.items() if c == counted)
+
+    text = "；计入" + (listed(True) or "无")
+    return text + (f"；未计入{listed(False)}" if listed(False) else "")
 
 
 @dataclass(frozen=True)
@@ -289,7 +310,7 @@ RULES: dict[str, RuleSpec] = {
     "ratio": RuleSpec(
         ratio,
         {"points": "number", "numerator": "amount", "denominator": "amount"},
-        {"cap": "number", "zero_if_over": "flag", "empty_reason": "text"},
+        {"cap": "number", "zero_if_over": "flag", "empty_reason": "text", "full_if": "bool"},
     ),
     "bands": RuleSpec(
         bands, {"bands": "bands"},
@@ -316,13 +337,15 @@ def known_names() -> set[str]:
 
 def names_of_kind(kind: str) -> set[str]:
     """The facts and metrics a parameter of this kind may name."""
-    from .metrics import NEEDS as metric_needs
+    from .metrics import METRICS
 
+    # Metrics holding one number (not lists, mappings or yes/no).
+    numbers = {n for n, m in METRICS.items() if m.unit and n not in ("quarterly.rates", "staff.contract_kinds")}
     if kind == "rate":
-        return {n for n in metric_needs if n.endswith("rate") or ".adjustment_ratio_" in n}
+        return {n for n in numbers if n.endswith("rate") or ".adjustment_ratio_" in n}
     if kind == "amount":
-        single = {f.path for f in BY_PATH.values() if f.kind in ("money", "count", "percent")}
-        return single | {n for n in metric_needs if n != "quarterly.rates"}
+        single = {f.path for f in BY_PATH.values() if f.kind in ("money", "count", "percent", "contract")}
+        return single | numbers
     if kind in ("count", "enum", "bool", "texts"):
         return {f.path for f in BY_PATH.values() if f.kind == kind}
     return known_names()

@@ -40,6 +40,8 @@ class IndicatorScore:
     missing: tuple[str, ...] = ()
     zeroed: str | None = None  # why the zero-rule set the whole indicator to 0
     facts: list[FactUsed] = field(default_factory=list)  # the facts the rules read, as shown
+    declared: Decimal | None = None  # the score the unit put in its own table (declared:)
+    declared_given: bool = False  # False: not in declared:; True with None: a blank cell
 
     @property
     def judgement_only(self) -> bool:
@@ -48,6 +50,38 @@ class IndicatorScore:
     @property
     def deductions(self) -> list[tuple[Fraction, str]]:
         return [d for part in self.parts if part for d in part.deductions]
+
+    @property
+    def declared_differs(self) -> bool:
+        """The unit's own score is not what the rules give (or a cell is blank, or facts are missing)."""
+        return self.declared_given and (self.declared is None or self.computed is None or self.declared != self.computed)
+
+    @property
+    def declared_cause(self) -> str | None:
+        """Why the declared score differs: missing (facts), blank (cell), judgement or rule."""
+        if not self.declared_differs:
+            return None
+        if self.computed is None:
+            return "missing"
+        if self.declared is None:
+            return "blank"
+        return "judgement" if self.judgement_only else "rule"
+
+    @property
+    def declared_note(self) -> str:
+        """The cause in words, for score and check."""
+        cause = self.declared_cause
+        if cause == "missing":
+            return f"缺少 {'、'.join(self.missing)}，规则无法计算"
+        if cause == "blank":
+            return f"单位填报的表中此项空白；规则计算为 {self.computed} 分"
+        if cause == "judgement":
+            taken = "；".join(r for _, r in self.deductions) or "事实文件中没有扣分"
+            return f"此项由人工评判，按事实文件中的评判为 {self.computed} 分（{taken}）"
+        if cause == "rule":
+            workings = "；".join(p.working for p in self.parts if p)
+            return f"按评分规则计算为 {self.computed} 分（{workings}）"
+        return ""
 
     @property
     def differs(self) -> bool:
@@ -74,6 +108,14 @@ class Scores:
     computed_total: Score | None  # the total the rules give, without overrides; None if facts are missing
     computed_grade: str | None
     notes: list[str] = field(default_factory=list)
+    declared_total: Decimal | None = None  # the unit's own total and grade (declared:)
+    declared_grade: str | None = None
+    declared_source: str = ""
+
+    @property
+    def declared_differences(self) -> list[IndicatorScore]:
+        """Every indicator whose declared score is not the computed one, in framework order."""
+        return [s for s in self.indicators if s.declared_differs]
 
     def by_name(self, name: str) -> IndicatorScore:
         return next(s for s in self.indicators if s.indicator.name == name)
@@ -133,6 +175,32 @@ def _validate_assessments(framework: Framework, facts: Facts) -> None:
                 f"覆盖得分 {override.score} 超过指标分值", file=facts.file, line=override.line,
                 key=f"{path}.score", expected=f"0 到 {Score(indicator.weight.numerator) / indicator.weight.denominator} 之间",
             )
+
+
+def _validate_declared(framework: Framework, facts: Facts) -> None:
+    declared = facts.declared
+    if declared is None:
+        return
+    for name, score in declared.scores.items():
+        indicator = framework.find(name)
+        path = f"declared.scores.{name}"
+        if indicator is None:
+            raise ReportError(
+                f"“{name}”不是评价指标体系“{framework.title}”中的三级指标", file=facts.file,
+                line=declared.line(name), key=path, expected="、".join(i.name for i in framework.indicators),
+            )
+        weight = Decimal(indicator.weight.numerator) / indicator.weight.denominator
+        if score is not None and score > weight:
+            raise ReportError(
+                f"填报得分 {score} 超过指标“{name}”的分值 {_plain(indicator.weight)} 分", file=facts.file,
+                line=declared.line(name), key=path, expected=f"0 到 {_plain(indicator.weight)} 之间",
+            )
+    total = Decimal(framework.total.numerator) / framework.total.denominator
+    if declared.total is not None and declared.total > total:
+        raise ReportError(
+            f"填报的综合评分 {declared.total} 超过总分 {_plain(framework.total)} 分", file=facts.file,
+            line=declared.line("total"), key="declared.total", expected=f"0 到 {_plain(framework.total)} 之间",
+        )
 
 
 def _plain(value: Fraction) -> str:
@@ -230,7 +298,12 @@ def score_report(framework: Framework, facts: Facts, metrics: dict) -> Scores:
     Subtotals and the total are None while an indicator has neither facts nor an override.
     """
     _validate_assessments(framework, facts)
+    _validate_declared(framework, facts)
     results = [score_indicator(i, framework, facts, metrics) for i in framework.indicators]
+    if facts.declared is not None:
+        for r in results:
+            r.declared_given = r.indicator.name in facts.declared.scores
+            r.declared = facts.declared.scores.get(r.indicator.name)
     levels, groups = [], []
     for level in framework.levels:
         members = [r for r in results if r.indicator.level == level.name]
@@ -244,4 +317,7 @@ def score_report(framework: Framework, facts: Facts, metrics: dict) -> Scores:
         framework, results, levels, groups, total,
         framework.grade(Fraction(total)) if total is not None else "—",
         computed_total, framework.grade(Fraction(computed_total)) if computed_total is not None else None,
+        declared_total=facts.declared.total if facts.declared else None,
+        declared_grade=facts.declared.grade if facts.declared else None,
+        declared_source=facts.declared.source if facts.declared else "",
     )

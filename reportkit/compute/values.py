@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
@@ -45,3 +46,10 @@ class Quotient(_Printable, Fraction):
 
     def __str__(self) -> str:
         return plain(quantize(self, 2, "half_up"))
+
+
+class Day(_Printable, date):
+    """A date as the report writes it: 2020年1月17日."""
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.month}月{self.day}日"

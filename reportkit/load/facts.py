@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ..errors import ReportError
-from .facts_schema import ASSESSMENT_BLOCKS, BY_PATH, FIELDS, SECTIONS, Field, expected
+from ..numbers import money
+from .facts_schema import (
+    ADJUSTMENT_ALIASES,
+    ADJUSTMENT_KINDS,
+    ASSESSMENT_BLOCKS,
+    BY_PATH,
+    FIELDS,
+    PROJECT_KEYS,
+    SECTIONS,
+    SUMS,
+    Field,
+    expected,
+)
 from .selfeval import Targets, parse_targets
 from .yamlio import Located, load_yaml
 
@@ -35,6 +48,46 @@ class Override:
     line: int | None
 
 
+@dataclass(frozen=True)
+class Adjustment:
+    """One budget adjustment: 追加, 调减, 调剂 between projects or 上缴."""
+
+    kind: str
+    amount: Decimal
+    note: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Project:
+    """One project of projects.list; amounts in 万元, None where not given."""
+
+    name: str
+    initial: Decimal | None
+    adjusted: Decimal | None
+    spent: Decimal | None
+    on_time: bool | None  # None: not due this year (跨年度), not counted
+    reason: str
+    procurement_plan: Decimal | None
+    procurement_actual: Decimal | None
+    note: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Declared:
+    """The scores the unit put in its own table (typed, or imported from an annex)."""
+
+    scores: dict[str, Decimal | None]  # None: the cell was left blank
+    total: Decimal | None
+    grade: str | None
+    source: str
+    lines: dict[str, int | None]
+
+    def line(self, name: str) -> int | None:
+        return self.lines.get(name)
+
+
 @dataclass
 class Facts:
     file: str
@@ -44,6 +97,9 @@ class Facts:
     overrides: dict[str, Override] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     targets: Targets | None = None  # the 目标完成情况自评表, when given
+    declared: Declared | None = None
+    derived: dict[str, str] = field(default_factory=dict)  # fact computed on load -> how
+    warnings: list[ReportError] = field(default_factory=list)  # probably wrong, shown by check
 
     def get(self, path: str, default: Any = None) -> Any:
         return self.values.get(path, default)
@@ -163,7 +219,99 @@ def _convert(spec: Field, raw: Any, located: Located) -> Any:
         if not isinstance(raw, list):
             raise _fail(located, path, "这里需要一个列表", spec)
         return tuple(str(x) for x in raw)
+    if kind == "contract":
+        if isinstance(raw, dict):
+            if not raw:
+                raise _fail(located, path, "分列的编外人员不能为空", spec)
+            for k in raw:
+                if str(k) not in spec.choices:
+                    raise _fail(located, f"{path}.{k}", f"未知的编外人员类型“{k}”", spec)
+            return {str(k): _count(v, located, f"{path}.{k}", spec) for k, v in raw.items()}
+        return _count(raw, located, path, spec)
+    if kind == "date":
+        return _date(raw, located, path, spec)
+    if kind == "adjustments":
+        return _adjustments(raw, located, spec)
+    if kind == "projects":
+        return _projects(raw, located, spec)
     raise AssertionError(kind)
+
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def _date(raw: Any, located: Located, path: str, spec: Field) -> date:
+    if isinstance(raw, date):
+        return raw
+    match = _DATE.match(str(raw).strip()) if isinstance(raw, str) else None
+    if match:
+        try:
+            return date(*(int(g) for g in match.groups()))
+        except ValueError:
+            pass
+    raise _fail(located, path, f"“{raw}”不是有效的日期", spec)
+
+
+def _adjustments(raw: Any, located: Located, spec: Field) -> tuple[Adjustment, ...]:
+    path = spec.path
+    if isinstance(raw, dict):  # shorthand: {追加: 1460, 调减: 275.02}
+        entries = [(f"{path}.{k}", {"kind": k, "amount": v}, f"{path}.{k}", f"{path}.{k}") for k, v in raw.items()]
+    elif isinstance(raw, list):
+        entries = [(f"{path}.{i}", item, f"{path}.{i}.kind", f"{path}.{i}.amount") for i, item in enumerate(raw)]
+    else:
+        raise _fail(located, path, "这里需要调整事项的列表", spec)
+    money = Field(path, "money", "调整金额", "万元")
+    items = []
+    for where, item, kind_path, amount_path in entries:
+        if not isinstance(item, dict):
+            raise _fail(located, where, "每项调整需写成 {kind: 类型, amount: 金额, note: 说明}", spec)
+        unknown = sorted(str(k) for k in item if k not in ("kind", "amount", "note"))
+        if unknown:
+            raise _fail(located, f"{where}.{unknown[0]}", f"未知的键“{unknown[0]}”；只能是 kind、amount、note", spec)
+        shown = str(item.get("kind") or "").strip()
+        kind = ADJUSTMENT_ALIASES.get(shown, shown)
+        if kind not in ADJUSTMENT_KINDS:
+            raise _fail(located, kind_path, f"未知的调整类型“{shown}”" if shown else "缺少调整类型 kind", spec)
+        if item.get("amount") is None:
+            raise _fail(located, amount_path, f"“{shown}”缺少调整金额 amount", spec)
+        amount = _number(item["amount"], located, amount_path, money)
+        items.append(Adjustment(kind, amount, str(item.get("note") or "").strip(), located.line(where)))
+    return tuple(items)
+
+
+def _projects(raw: Any, located: Located, spec: Field) -> tuple[Project, ...]:
+    path = spec.path
+    if not isinstance(raw, list):
+        raise _fail(located, path, "这里需要项目的列表，每项以“- name: 项目名称”开头", spec)
+    items = []
+    for i, item in enumerate(raw):
+        where = f"{path}.{i}"
+        if not isinstance(item, dict):
+            raise _fail(located, where, "每个项目需写成 {name: 项目名称, initial: …, adjusted: …, spent: …, on_time: 是}", spec)
+        unknown = [k for k in item if str(k) not in PROJECT_KEYS]
+        if unknown:
+            raise _fail(located, f"{where}.{unknown[0]}", f"未知的键“{unknown[0]}”；项目可用的键：{'、'.join(PROJECT_KEYS)}", spec)
+        values: dict[str, Any] = {}
+        for key, kind in PROJECT_KEYS.items():
+            if item.get(key) is None:
+                values[key] = None
+                continue
+            inner = Field(f"{where}.{key}", kind, key, "万元" if kind == "money" else "")
+            values[key] = _convert(inner, item[key], located)
+        if not values["name"]:
+            raise _fail(located, where, "项目需要名称 name", spec)
+        if values["on_time"] is False and not values["reason"]:
+            raise _fail(located, f"{where}.on_time", f"项目“{values['name']}”未按时完成，需写明原因（reason）", spec)
+        items.append(Project(
+            values["name"], values["initial"], values["adjusted"], values["spent"], values["on_time"],
+            values["reason"] or "", values["procurement_plan"], values["procurement_actual"], values["note"] or "",
+            located.line(where),
+        ))
+    names = [p.name for p in items]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            raise _fail(located, f"{path}.{i}.name", f"项目名称“{name}”重复（第一次在第 {items[names.index(name)].line} 行）", spec)
+    return tuple(items)
 
 
 def _judgements(raw: Any, located: Located) -> dict[str, list[Judgement]]:
@@ -219,18 +367,159 @@ def _overrides(raw: Any, located: Located) -> dict[str, Override]:
     return result
 
 
+def _declared(raw: Any, located: Located) -> Declared | None:
+    """The unit's own scores: {source, total, grade, scores: {指标: 分数}}."""
+    if raw is None:
+        return None
+    keys = ("source", "total", "grade", "scores")
+    expected_form = "declared: {source: 来源, total: 综合评分, grade: 等级, scores: {三级指标名称: 分数, …}}"
+    if not isinstance(raw, dict):
+        raise ReportError("declared 需要键值对", file=located.file, line=located.line("declared"),
+                          key="declared", expected=expected_form)
+    for key in raw:
+        if key not in keys:
+            raise ReportError(f"declared 下有未知的键“{key}”", file=located.file, line=located.line(f"declared.{key}"),
+                              key=f"declared.{key}", expected="、".join(keys) + "（各指标得分写在 scores 下）")
+    scores_raw = raw.get("scores") or {}
+    if not isinstance(scores_raw, dict):
+        raise ReportError("declared.scores 需要“三级指标名称: 分数”的映射", file=located.file,
+                          line=located.line("declared.scores"), key="declared.scores", expected=expected_form)
+    spec = Field("declared", "money", "自评得分")
+    scores: dict[str, Decimal | None] = {}
+    lines: dict[str, int | None] = {}
+    for name, value in scores_raw.items():
+        path = f"declared.scores.{name}"
+        scores[str(name)] = None if value is None else _number(value, located, path, spec)
+        lines[str(name)] = located.line(path)
+    total = raw.get("total")
+    grade = raw.get("grade")
+    lines["total"], lines["grade"] = located.line("declared.total"), located.line("declared.grade")
+    return Declared(
+        scores,
+        None if total is None else _number(total, located, "declared.total", Field("declared.total", "money", "综合评分")),
+        None if grade is None else str(grade).strip(),
+        str(raw.get("source") or "").strip(),
+        lines,
+    )
+
+
+def _total(value: Any) -> Any:
+    return sum(value.values()) if isinstance(value, dict) else value
+
+
 def _cross_checks(values: dict[str, Any], located: Located) -> None:
     """Values that cannot all be true at once."""
     pairs = [
         ("fixed_assets.in_use", "fixed_assets.total", "在用固定资产不能大于固定资产总额"),
+        ("fixed_assets.net", "fixed_assets.total", "固定资产净值不能大于固定资产原值总额"),
         ("projects.on_time", "projects.planned", "按时完成项目数不能大于计划项目数"),
+        ("petitions.handled", "petitions.received", "已办理信访件数不能大于收到的信访件数"),
         ("petitions.replied", "petitions.received", "已办理回复件数不能大于收到的信访件数"),
         ("petitions.on_time", "petitions.replied", "按时办理回复件数不能大于已办理回复件数"),
         ("key_tasks.unfinished", "key_tasks.total", "未完成重点工作数不能大于重点工作总数"),
+        ("procurement.sme", "procurement.actual", "面向中小企业采购金额不能大于实际采购金额"),
+        ("staff.workers", "staff.on_payroll", "工勤人员数不能大于在编人数（在编人数含工勤人员）"),
     ]
     for small, big, message in pairs:
-        if small in values and big in values and values[small] > values[big]:
-            raise _fail(located, small, f"{message}（{values[small]} > {values[big]}）")
+        if small in values and big in values and _total(values[small]) > _total(values[big]):
+            raise _fail(located, small, f"{message}（{_total(values[small])} > {_total(values[big])}）")
+    if values.get("projects.all_on_time") and values.get("projects.on_time", 0) < values.get("projects.planned", 0):
+        raise _fail(located, "projects.all_on_time",
+                    f"写了所有项目均按时完成，但按时完成项目数 {values['projects.on_time']} 小于计划项目数 {values['projects.planned']}")
+
+
+def _where(located: Located, path: str) -> str:
+    line = located.line(path)
+    return f"（{path}，第 {line} 行）" if line else f"（{path}）"
+
+
+_STAGES = {"initial": "年初预算", "adjusted": "调整后预算", "spent": "支出"}
+
+
+def _title(path: str) -> str:
+    return BY_PATH[path].title
+
+
+class _Completer:
+    """Facts computed on load from the ones given (totals from parts, counts from the list), and
+    the sums that must hold between them."""
+
+    def __init__(self, values: dict[str, Any], located: Located):
+        self.values = values
+        self.located = located
+        self.derived: dict[str, str] = {}
+        self.warnings: list[ReportError] = []
+
+    def run(self) -> None:
+        if "adjustments" in self.values and "budget.adjustments" in self.values:
+            raise _fail(self.located, "budget.adjustments",
+                        f"已在 adjustments{_where(self.located, 'adjustments')}中分项列出调整，"
+                        "“调整、调剂资金累计”由分项计算，请删去 budget.adjustments",
+                        BY_PATH["budget.adjustments"])
+        self.projects()
+        for total, parts in SUMS:
+            self.sum(total, parts)
+
+    def projects(self) -> None:
+        items = self.values.get("projects.list")
+        if not items:
+            return
+        due = [p for p in items if p.on_time is not None]
+        self.agree("projects.planned", len(due), "项目明细中需按时完成的项目（on_time 填了 是 或 否）")
+        self.agree("projects.on_time", sum(1 for p in due if p.on_time), "项目明细中按时完成（on_time: 是）的项目")
+        late = [p.name for p in due if not p.on_time]
+        if self.values.get("projects.all_on_time") and late:
+            raise _fail(self.located, "projects.all_on_time",
+                        f"写了所有项目均按时完成，但项目明细中“{'、'.join(late)}”未按时完成")
+        for stage, key in (("initial", "budget.project"), ("adjusted", "budget.project_adjusted"),
+                           ("spent", "budget.project_spent")):
+            amounts = [getattr(p, stage) for p in items]
+            if None in amounts:
+                continue
+            total = sum(amounts, Decimal(0))
+            if key not in self.values:
+                self.values[key] = total
+                self.derived[key] = "项目明细 projects.list 各项目合计"
+            elif abs(total - self.values[key]) > Decimal("0.01") * len(items):
+                raise _fail(self.located, key,
+                            f"项目明细{_where(self.located, 'projects.list')}各项目{_STAGES[stage]}合计 {money(total)} 万元，与{_title(key)} {money(self.values[key])} 万元不一致",
+                            BY_PATH[key])
+
+    def agree(self, key: str, counted: int, what: str) -> None:
+        if key not in self.values:
+            self.values[key] = counted
+            self.derived[key] = what
+        elif self.values[key] != counted:
+            raise _fail(self.located, key,
+                        f"{_title(key)}写的是 {self.values[key]}，但{what}有 {counted} 个{_where(self.located, 'projects.list')}",
+                        Field(key, "count", _title(key)))
+
+    def sum(self, total: str, parts: tuple[str, ...]) -> None:
+        given = [p for p in parts if p in self.values]
+        if not given:
+            return
+        got = sum((self.values[p] for p in given), Decimal(0))
+        names = " + ".join(_title(p) for p in given)
+        if total not in self.values:
+            if len(given) == len(parts):
+                self.values[total] = got
+                self.derived[total] = " + ".join(parts)
+            return
+        value = self.values[total]
+        slack = Decimal("0.01") * len(given)  # each part may be rounded to the cent
+        where = _where(self.located, total)
+        if got - value > slack:
+            at = next((p for p in reversed(given) if self.located.line(p)), given[-1])
+            raise _fail(self.located, at,
+                        f"{names} 合计 {money(got)} 万元，超过了{_title(total)} {money(value)} 万元{where}",
+                        Field(at, "money", _title(at), "万元"))
+        if len(given) == len(parts) and value - got > slack:
+            at = next((p for p in reversed(given) if self.located.line(p)), given[-1])
+            self.warnings.append(ReportError(
+                f"{names} 合计 {money(got)} 万元，比{_title(total)} {money(value)} 万元{where}少 {money(value - got)} 万元",
+                file=self.located.file, line=self.located.line(at), key=at,
+                expected=f"各分项之和等于{_title(total)}；如还有未列出的分项，请核对",
+            ))
 
 
 def parse_facts(data: Any, located: Located) -> Facts:
@@ -267,15 +556,21 @@ def parse_facts(data: Any, located: Located) -> Facts:
             if sub_raw is None:
                 continue
             values[path] = _convert(spec, sub_raw, located)
+    completer = _Completer(values, located)
+    completer.run()
     for spec in FIELDS:
         if spec.path not in values:
             if spec.required:
+                parts = next((p for t, p in SUMS if t == spec.path), None)
+                how = f"；或填写 {'、'.join(parts)}，由它们合计" if parts else ""
                 raise ReportError(
                     f"缺少必填的“{spec.title}”", file=located.file, line=located.line(spec.path.split(".")[0]) or 1,
-                    key=spec.path, expected=expected(spec),
+                    key=spec.path, expected=expected(spec) + how,
                 )
             if spec.default is not None:
                 values[spec.path] = spec.default
+        elif spec.positive and spec.path in completer.derived and values[spec.path] == 0:
+            raise _fail(located, spec.path, f"由 {completer.derived[spec.path]} 合计得 0（后续计算要以它作分母）", spec)
     _cross_checks(values, located)
     return Facts(
         file=located.file,
@@ -285,6 +580,9 @@ def parse_facts(data: Any, located: Located) -> Facts:
         overrides=_overrides(data.get("overrides"), located),
         extra=extra,
         targets=parse_targets(data.get("targets"), located),
+        declared=_declared(data.get("declared"), located),
+        derived=completer.derived,
+        warnings=completer.warnings,
     )
 
 
@@ -293,4 +591,4 @@ def load_facts(path: Path) -> Facts:
     return parse_facts(data, located)
 
 
-__all__ = ["Facts", "Judgement", "Override", "load_facts", "parse_facts"]
+__all__ = ["Adjustment", "Declared", "Facts", "Judgement", "Override", "Project", "load_facts", "parse_facts"]

@@ -13,7 +13,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .facts_schema import ASSESSMENT_BLOCKS, FIELDS, Field, expected
+from .facts_schema import (
+    ADJUSTMENT_ALIASES,
+    ASSESSMENT_BLOCKS,
+    FIELDS,
+    PROJECT_KEYS,
+    SUMS,
+    Field,
+    expected,
+)
 from .selfeval import targets_schema
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -49,7 +57,41 @@ def _kind_schema(spec: Field) -> dict[str, Any]:
         return {"anyOf": [{"type": "boolean"}, {"enum": ["是", "否"]}]}
     if kind == "texts":
         return {"type": "array", "items": {"type": "string"}}
+    if kind == "contract":
+        by_kind = {"type": "object", "minProperties": 1, "additionalProperties": False,
+                   "properties": {k: dict(_COUNT) for k in spec.choices}}
+        return {"anyOf": [dict(_COUNT), by_kind]}
+    if kind == "date":
+        return {"type": "string", "pattern": _DATE_PATTERN}
+    if kind == "adjustments":
+        kinds = [*spec.choices, *ADJUSTMENT_ALIASES]
+        item = {
+            "type": "object",
+            "properties": {
+                "kind": {"title": "调整类型", "enum": kinds},
+                "amount": {"title": "金额", "x-unit": "万元", **_NUMBER},
+                "note": {"title": "说明", "type": "string"},
+            },
+            "required": ["kind", "amount"],
+            "additionalProperties": False,
+        }
+        by_kind = {"type": "object", "propertyNames": {"enum": kinds}, "additionalProperties": dict(_NUMBER)}
+        return {"anyOf": [{"type": "array", "items": item}, by_kind]}
+    if kind == "projects":
+        titles = {"name": "项目名称", "initial": "年初预算", "adjusted": "调整后预算", "spent": "支出",
+                  "on_time": "是否按计划时间完成（不填：本年不要求完成）", "reason": "未按时完成的原因",
+                  "procurement_plan": "政府采购计划金额", "procurement_actual": "实际采购金额", "note": "说明"}
+        props = {}
+        for key, item_kind in PROJECT_KEYS.items():
+            inner = _kind_schema(Field(key, item_kind, titles[key]))
+            props[key] = {"title": titles[key], **({"x-unit": "万元"} if item_kind == "money" else {}), **inner}
+        return {"type": "array", "items": {"type": "object", "properties": props, "required": ["name"],
+                                           "additionalProperties": False}}
     raise AssertionError(kind)
+
+
+# 2023-01-17, 2023/1/17, 2023.1.17 or 2023年1月17日 (load/facts.py reads the same forms)
+_DATE_PATTERN = r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?$"
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -123,10 +165,31 @@ def _overrides_schema() -> dict[str, Any]:
     }
 
 
+def _declared_schema() -> dict[str, Any]:
+    score = {"type": ["number", "null"], "minimum": 0}
+    return {
+        "title": "单位自己填报的得分",
+        "description": "自评表中单位填报的得分（可由 reportkit import 从上年报告或已提交的附件写入）。"
+                       "不代替计算得分：reportkit score 并列显示两者，reportkit check 逐条列出不同之处及原因；"
+                       "坚持填报得分的，在 overrides 中写明得分和原因。",
+        "type": ["object", "null"],
+        "properties": {
+            "source": {"title": "来源", "type": "string", "description": "如 2022年度自评表（附件2）"},
+            "total": {"title": "综合评分（总分）", **score},
+            "grade": {"title": "评分等级", "type": ["string", "null"]},
+            "scores": {"title": "各三级指标得分", "type": ["object", "null"],
+                       "description": "三级指标名称: 得分；表中空白的格留空",
+                       "additionalProperties": score},
+        },
+        "additionalProperties": False,
+    }
+
+
 def facts_schema() -> dict[str, Any]:
     """The whole facts file: one property per section of FIELDS, in the table's order."""
     properties: dict[str, Any] = {}
     required: list[str] = []
+    computable = {total for total, _ in SUMS}  # may be left out when the parts are given
     for spec in FIELDS:
         section, _, leaf = spec.path.partition(".")
         if not leaf:  # a top-level fact such as satisfaction
@@ -139,13 +202,14 @@ def facts_schema() -> dict[str, Any]:
         )
         block["properties"][leaf] = field_schema(spec)
         if spec.required:
-            block["required"].append(leaf)
+            if spec.path not in computable:
+                block["required"].append(leaf)
             if section not in required:
                 required.append(section)
     for block in properties.values():
         if block.get("required") == []:
             del block["required"]
-    blocks = {"judgements": _judgements_schema(), "overrides": _overrides_schema()}
+    blocks = {"judgements": _judgements_schema(), "overrides": _overrides_schema(), "declared": _declared_schema()}
     assert set(blocks) == set(ASSESSMENT_BLOCKS)
     properties.update(blocks)
     properties["targets"] = targets_schema()

@@ -81,8 +81,19 @@ def working(s: IndicatorScore) -> dict[str, Any]:
     }
 
 
+def _declared(s: IndicatorScore) -> dict[str, Any]:
+    """The unit's own score beside the computed one (only for reports with a declared: block)."""
+    if not s.declared_given:
+        return {}
+    return {"declared": {"score": json_number(s.declared), "differs": s.declared_differs,
+                         "cause": s.declared_cause, "note": s.declared_note or None}}
+
+
 def scores_to_data(scores: Scores) -> dict[str, Any]:
     fw = scores.framework
+    declared = any(s.declared_given for s in scores.indicators) or scores.declared_total is not None
+    head = {"declared": {"total": json_number(scores.declared_total), "grade": scores.declared_grade,
+                         "source": scores.declared_source or None}} if declared else {}
     return {
         "framework": fw.id,
         "framework_title": fw.title,
@@ -106,9 +117,11 @@ def scores_to_data(scores: Scores) -> dict[str, Any]:
                 "reason": reason(s),
                 "overridden": s.override is not None,
                 "working": working(s),
+                **_declared(s),
             }
             for s in scores.indicators
         ],
+        **head,
     }
 
 
