@@ -18,6 +18,7 @@ from .errors import ReportError
 from .load import (
     BY_PATH,
     CONFIG_FILE,
+    EXAMPLES,
     FIELDS,
     OPTIONS,
     SCHEMA_FILE,
@@ -173,7 +174,7 @@ def section_text(section: Section, year: int, outline: Outline, kind: str = "部
 
 def config_text() -> str:
     lines = ["# reportkit 构建选项，均为可选；去掉行首的 # 即可启用。"]
-    lines += [f"# {key}:    # {help}" for key, help in OPTIONS.items()]
+    lines += [f"# {key}: {EXAMPLES.get(key, '')}    # {help}" for key, help in OPTIONS.items()]
     return "\n".join(lines) + "\n"
 
 

@@ -11,8 +11,10 @@ from importlib import import_module
 # package costs nothing until a name is needed (start-up time of every command).
 _EXPORTS = {
     "CONFIG_FILE": ".config",
+    "EXAMPLES": ".config",
     "OPTIONS": ".config",
     "Paths": ".config",
+    "check_template": ".config",
     "find_root": ".config",
     "load_options": ".config",
     "Adjustment": ".facts",
@@ -62,6 +64,7 @@ _EXPORTS = {
     "targets_grid": ".selfeval",
     "Located": ".yamlio",
     "load_yaml": ".yamlio",
+    "outside": ".yamlio",
     "read_text": ".yamlio",
 }
 

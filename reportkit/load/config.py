@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ReportError
-from .yamlio import load_yaml
+from .yamlio import load_yaml, outside
 
 CONFIG_FILE = "reportkit.yaml"
 OPTIONS = {
@@ -14,6 +15,8 @@ OPTIONS = {
     "toc": "是否生成目录（true/false）",
     "outline": "报告提纲：reportkit outlines 列出的编号，或报告目录中提纲文件的路径（.yaml）",
 }
+# What the scaffold's commented lines say: each is valid once its # is removed.
+EXAMPLES = {"template": "模板.docx", "toc": "true", "outline": "shenzhen-city"}
 
 
 @dataclass(frozen=True)
@@ -41,9 +44,10 @@ def load_options(paths: Paths) -> dict:
     if not paths.config.is_file():
         return {}
     data, located = load_yaml(paths.config)
-    data = data or {}
+    data = {} if data is None else data  # only comments: no options (what reportkit new writes)
     if not isinstance(data, dict):
-        raise ReportError("配置文件的顶层应是键值对", file=paths.config, line=1)
+        raise ReportError("配置文件的顶层应是“键: 值”，写的是" + ("列表" if isinstance(data, list) else "一个值"),
+                          file=paths.config, line=1, expected="如 toc: true，每行一个选项")
     for key in data:
         if key not in OPTIONS:
             raise ReportError(
@@ -51,11 +55,40 @@ def load_options(paths: Paths) -> dict:
                 expected="、".join(f"{k}（{v}）" for k, v in OPTIONS.items()),
             )
     if "toc" in data and not isinstance(data["toc"], bool):
-        raise ReportError("toc 需要 true 或 false", file=paths.config, line=located.line("toc"), key="toc")
+        raise ReportError("toc 需要 true 或 false", file=paths.config, line=located.line("toc"), key="toc",
+                          expected="toc: true（生成目录）或 toc: false")
+    if "template" in data:
+        check_template(paths, data["template"], located.line("template"))
     if "outline" in data and (not isinstance(data["outline"], str) or not data["outline"].strip()):
         raise ReportError("outline 需要提纲的编号或文件路径", file=paths.config, line=located.line("outline"),
                           key="outline", expected="如 outline: shenzhen-unit（reportkit outlines 列出全部）")
     return data
+
+
+def check_template(paths: Paths, value: object, line: int | None) -> Path:
+    """The Word template reportkit.yaml names: a .docx file inside the report folder. The same
+    test for check and build, so check finds what build would stop at."""
+    def fail(message: str) -> ReportError:
+        return ReportError(message, file=paths.config, line=line, key="template",
+                           expected="报告目录中一个 Word 文件的相对路径，如 template: 模板.docx")
+
+    if not isinstance(value, str) or not value.strip():
+        raise fail("template 需要 Word 模板文件的路径")
+    path = paths.root / value
+    try:
+        outside(path, paths.root)
+    except ReportError:
+        raise fail(f"模板“{value}”在报告目录之外，出于安全不会读取") from None
+    if not path.is_file():
+        raise fail(f"找不到模板文件“{value}”" if not path.exists() else f"模板“{value}”不是文件")
+    if path.suffix.lower() != ".docx":
+        raise fail(f"模板“{value}”不是 .docx 文件")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            archive.getinfo("word/document.xml")
+    except (OSError, zipfile.BadZipFile, KeyError):
+        raise fail(f"模板“{value}”不是有效的 Word 文档（请用 Word 另存为“Word 文档 (*.docx)”）") from None
+    return path
 
 
 def find_root(start: Path | str) -> Paths:

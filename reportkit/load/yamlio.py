@@ -1,8 +1,16 @@
-"""YAML loading that keeps line numbers and never turns numbers into floats."""
+"""YAML loading that keeps line numbers and never turns numbers into floats.
+
+Also the one way every text file of a report folder is read: only regular files, inside the
+folder when it says so, of bounded size, UTF-8 without control characters. Limits no real
+file reaches (documented in the README) keep a hostile file from hanging or exhausting the
+machine: nesting depth, nodes after alias expansion, digits of a number.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
+import re
+import stat
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +40,33 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     pass
 
 
-def _float_as_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
-    text = loader.construct_scalar(node).replace("_", "")
+MAX_TEXT_BYTES = 8 * 1024 * 1024  # any text file read
+MAX_YAML_BYTES = 2 * 1024 * 1024
+MAX_YAML_DEPTH = 40  # blocks inside blocks
+MAX_YAML_NODES = 100_000  # values, counting each use of an alias (a real facts file has < 3,000)
+MAX_DIGITS = 30  # digits of a number; a longer one is kept as the text written
+
+
+def _float_as_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal | str:
+    written = loader.construct_scalar(node)
     try:
-        return Decimal(text)
-    except ArithmeticError:  # .inf, .nan
+        value = Decimal(written.replace("_", ""))
+    except InvalidOperation:  # .inf, .nan
         return Decimal("NaN")
+    if len(value.as_tuple().digits) > MAX_DIGITS or value.is_finite() and abs(value.adjusted()) > MAX_DIGITS:
+        return written
+    return value
+
+
+def _int(loader: _Loader, node: yaml.ScalarNode) -> int | str:
+    written = loader.construct_scalar(node)
+    if sum(c.isdigit() for c in written) > MAX_DIGITS:
+        return written
+    return yaml.SafeLoader.construct_yaml_int(loader, node)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:float", _float_as_decimal)
+_Loader.add_constructor("tag:yaml.org,2002:int", _int)
 # Keep dates such as 2022-03-31 as plain text; the facts schema decides what a value is.
 _Loader.add_constructor(
     "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
@@ -51,7 +77,9 @@ _Loader.add_constructor(
 _PROBLEMS = (
     ("that cannot start any token", "含有不能出现在此处的字符（如 @、`）"),
     ("did not find expected node content", "缺少值（括号或引号没有闭合？）"),
-    ("mapping values are not allowed here", "此处不能出现“键: 值”（多半是缩进不对，或冒号后少了空格）"),
+    ("mapping values are not allowed", "此处不能出现“键: 值”（多半是缩进不对，或值中的冒号未加引号）"),
+    ("exceeded maximum nesting depth", f"嵌套过深（超过 {MAX_YAML_DEPTH} 层）"),
+    ("found unknown directive name", "以 % 开头的行是 YAML 指令，不能出现在这里（请加引号或删除）"),
     ("could not find expected ':'", "缺少冒号“:”"),
     ("expected ',' or ']'", "列表缺少“,”或“]”"),
     ("expected ',' or '}'", "映射缺少“,”或“}”"),
@@ -60,7 +88,40 @@ _PROBLEMS = (
     ("expected <block end>, but found", "缩进不一致"),
     ("did not find expected key", "缩进不一致或缺少键"),
     ("found unknown escape character", "引号内含有无效的转义字符（Windows 路径请用单引号）"),
+    ("found invalid Unicode character escape code", "引号内的 \\u 转义不是有效的字符（Windows 路径请用单引号）"),
+    ("did not find expected hexdecimal number", "引号内的 \\x 或 \\u 转义后缺少十六进制数字（Windows 路径请用单引号）"),
+    ("found character that cannot start any token", "含有不能出现在此处的字符"),
+    ("found unexpected ':'", "此处不能出现冒号“:”（含冒号的文字请加引号）"),
+    ("did not find expected alphabetic or numeric character", "锚点或别名（& 或 * 之后）缺少名称"),
+    ("did not find expected '-' indicator", "列表项缩进不一致"),
+    ("did not find expected comment or line break", "值之后有多余的内容（含冒号或 # 的文字请加引号）"),
+    ("found a tab character", "含有制表符（Tab），请改用空格缩进"),
+    ("found unexpected end of stream", "文件在引号或括号闭合之前结束"),
+    ("found duplicate anchor", "锚点名称重复"),
+    ("expected a single document", "文件中只能有一个文档（删去多余的 --- 行）"),
+    ("block sequence entries are not allowed", "此处不能开始列表（“- ”之前的缩进不对）"),
+    ("expected alphabetic or numeric character", "锚点或别名缺少名称"),
+    ("found undefined tag handle", "未知的标签（事实文件中不需要 ! 标签）"),
+    ("while scanning a directive", "以 % 开头的行是 YAML 指令，不能出现在这里"),
+    ("found incompatible YAML document", "不支持的 YAML 版本指令"),
+    ("could not determine a constructor", "不支持的标签（事实文件中不需要 ! 标签）"),
+    ("found unhashable key", "键必须是文字或数字，不能是列表或映射"),
+    ("mapping keys are not allowed", "此处不能出现以“? ”开头的键"),
+    ("found unexpected document indicator", "文件中间出现了文档分隔符 --- 或 ...（请删除或加引号）"),
+    ("did not find expected <document start>", "顶层的缩进或写法不对（每个顶层键写在行首，如 budget:）"),
+    ("did not find expected whitespace or line break", "标签或锚点之后缺少空格"),
+    ("found extra characters after directive", "YAML 指令行有多余内容"),
+    ("did not find expected tag URI", "标签写法有误（事实文件中不需要 ! 标签）"),
+    ("did not find URI escaped octet", "标签写法有误（事实文件中不需要 ! 标签）"),
+    ("found an incorrect leading UTF-8 octet", "文件不是 UTF-8 编码"),
+    ("control characters are not allowed", "含有不可见的控制字符，请删除"),
 )
+# Outside YAML's printable set (tab, line breaks and every ordinary character are in it).
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# In any text file: control characters Word's XML cannot hold.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A key typed with the full-width colon of a Chinese keyboard: "spent： 1"
+_FULL_WIDTH_KEY = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*\s*：")
 
 
 def _problem(text: str, line_text: str) -> str:
@@ -69,14 +130,53 @@ def _problem(text: str, line_text: str) -> str:
     for english, chinese in _PROBLEMS:
         if english in text:
             return chinese
-    return f"无法解析（{text}）"
+    return "此处无法解析（缩进、冒号或引号有误？）"
 
 
-def _walk(node: yaml.Node, path: str, located: Located) -> None:
+class _Walk:
+    """State of one walk of the node tree: nodes visited and the chain of open blocks."""
+
+    def __init__(self, text: str, located: Located):
+        self.text = text
+        self.located = located
+        self.count = 0
+        self.open: set[int] = set()  # id() of the blocks the walk is inside (a loop of aliases)
+
+
+def _refuse(message: str, node: yaml.Node, located: Located, expected: str | None = None) -> ReportError:
+    return ReportError(message, file=located.file, line=node.start_mark.line + 1, expected=expected)
+
+
+def _vet(node: yaml.Node, walk: _Walk, depth: int) -> None:
+    """Refuse an explicit tag, a loop of aliases, and a tree too deep or too large."""
+    located = walk.located
+    walk.count += 1
+    if walk.count > MAX_YAML_NODES:
+        raise _refuse(f"值的个数超过 {MAX_YAML_NODES:,} 个（别名 * 展开过多？）", node, located,
+                      "事实文件不需要用别名反复引用大块内容")
+    if depth > MAX_YAML_DEPTH:
+        raise _refuse(f"嵌套超过 {MAX_YAML_DEPTH} 层", node, located, f"不超过 {MAX_YAML_DEPTH} 层的缩进或括号")
+    index = getattr(node.start_mark, "index", None)
+    if index is not None and walk.text.startswith("!", index):
+        tag = walk.text[index:].split(None, 1)[0][:40]
+        if tag != "!!str" or not isinstance(node, yaml.ScalarNode):
+            raise _refuse(f"不支持 YAML 标签“{tag}”", node, located,
+                          "直接写值，如 12、12.5 或 \"文字\"；需要文字时可写 !!str 或加引号")
+    if id(node) in walk.open:
+        raise _refuse("别名 * 引用了包含它自身的内容（无限循环）", node, located, "别名只引用别处完整的值")
+
+
+def _walk(node: yaml.Node, path: str, located: Located, walk: _Walk, depth: int = 0) -> None:
+    _vet(node, walk, depth)
     located.lines.setdefault(path, node.start_mark.line + 1)
+    if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        return
+    walk.open.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _refuse("键必须是文字或数字，不能是列表或映射", key_node, located)
             key = str(key_node.value)
             child = f"{path}.{key}" if path else key
             line = key_node.start_mark.line + 1
@@ -87,22 +187,59 @@ def _walk(node: yaml.Node, path: str, located: Located) -> None:
                 )
             seen[key] = line
             located.lines[child] = key_node.start_mark.line + 1
-            _walk(value_node, child, located)
-    elif isinstance(node, yaml.SequenceNode):
+            _walk(value_node, child, located, walk, depth + 1)
+    else:
         for index, item in enumerate(node.value):
             child = f"{path}.{index}" if path else str(index)
             located.lines[child] = item.start_mark.line + 1
-            _walk(item, child, located)
+            _walk(item, child, located, walk, depth + 1)
+    walk.open.discard(id(node))
 
 
-def read_text(path: Path) -> str:
-    """Read a UTF-8 text file; a BOM is accepted, anything else gets a clear message."""
+def _check_depth(text: str, file: str) -> None:
+    """Nesting too deep for the node tree, found from parser events (flat, never recursive:
+    composing a tree 100,000 brackets deep crashes libyaml)."""
+    loader = _Loader(text)
+    depth = 0
     try:
-        data = path.read_bytes()
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise ReportError(f"嵌套超过 {MAX_YAML_DEPTH} 层", file=file, line=event.start_mark.line + 1,
+                                      expected=f"不超过 {MAX_YAML_DEPTH} 层的缩进或括号")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
+def read_text(path: Path, *, root: Path | None = None, limit: int = MAX_TEXT_BYTES, kind: str = "文件") -> str:
+    """Read a UTF-8 text file; a BOM is accepted, anything else gets a clear message.
+
+    Only a regular file is read (a named pipe would block forever); with `root`, only one
+    that lies inside that folder once every symlink is followed (a report folder from someone
+    else must not make the build read the builder's own files)."""
+    try:
+        info = path.stat()
     except FileNotFoundError:
         raise ReportError("文件不存在", file=path) from None
     except OSError as exc:
         raise ReportError(f"无法读取文件（{exc.strerror}）", file=path) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ReportError("不是普通文件（是目录、命名管道或设备），不会读取", file=path, expected="一个普通的文本文件")
+    if root is not None:
+        outside(path, root)
+    if info.st_size > limit:
+        raise ReportError(f"{kind}过大（{info.st_size / 1024 / 1024:.1f} MB）", file=path,
+                          expected=f"不超过 {limit // 1024 // 1024} MB")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise ReportError(f"无法读取文件（{exc.strerror}）", file=path) from None
+    if len(data) > limit:
+        raise ReportError(f"{kind}过大", file=path, expected=f"不超过 {limit // 1024 // 1024} MB")
     if b"\x00" in data[:8192]:
         raise ReportError("这是二进制文件，不是文本文件", file=path, expected="UTF-8 文本") from None
     try:
@@ -115,7 +252,28 @@ def read_text(path: Path) -> str:
             line=line,
             expected="UTF-8 编码",
         ) from None
+    _refuse_characters(text, path, _CONTROL)
     return text
+
+
+def outside(path: Path, root: Path) -> None:
+    """Refuse a file that leads out of the report folder (a symlink to /etc/passwd …)."""
+    try:
+        inside = path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        inside = False
+    if not inside:
+        raise ReportError("文件指向报告目录之外（符号链接？），出于安全不会读取", file=path,
+                          expected="报告目录中的普通文件")
+
+
+def _refuse_characters(text: str, path: Path, pattern: re.Pattern) -> None:
+    bad = pattern.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise ReportError(f"第 {column} 列含有不可见的控制字符 U+{ord(bad.group()):04X}，请删除", file=path,
+                          line=line, expected="普通文字（从别处粘贴时可能带入）")
 
 
 def _line_text(text: str, line: int | None) -> str:
@@ -123,31 +281,50 @@ def _line_text(text: str, line: int | None) -> str:
     return lines[line - 1] if line and 0 < line <= len(lines) else ""
 
 
+def _full_width_colon(text: str, until: int | None) -> int | None:
+    """The last line up to `until` whose key ends in a full-width colon ("spent： 1")."""
+    lines = text.splitlines()[: until or None]
+    found = [i + 1 for i, line in enumerate(lines) if _FULL_WIDTH_KEY.match(line)]
+    return found[-1] if found else None
+
+
+def _colon_error(path: Path, line: int) -> ReportError:
+    return ReportError("键后面用了全角冒号“：”，应为半角冒号“:”（其后加一个空格）", file=path, line=line,
+                       expected="键: 值，如 spent: 16619.26")
+
+
 def load_yaml(path: Path) -> tuple[Any, Located]:
     """Load one YAML document; return the data and the line of every key."""
-    text = read_text(path)
+    text = read_text(path, limit=MAX_YAML_BYTES)
+    _refuse_characters(text, path, _NOT_PRINTABLE)
+    colon = _full_width_colon(text, None)  # valid YAML too: the line would be read as text
+    if colon is not None:
+        raise _colon_error(path, colon)
     located = Located(str(path))
     try:
-        # One parse: compose the node tree (for lines), then construct values from it.
+        _check_depth(text, str(path))
+        # Compose the node tree (for lines), then construct values from it.
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
             if node is None:
                 return {}, located
-            _walk(node, "", located)
+            _walk(node, "", located, _Walk(text, located))
             data = loader.construct_document(node)
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        problem = _problem(exc.problem or str(exc), _line_text(text, line))
+        problem = _problem(f"{exc.problem} {exc.context}", _line_text(text, line))
         opened = exc.context_mark.line + 1 if exc.context_mark else None
         if (exc.context or "").startswith("while parsing a flow") and opened and line and opened < line:
             # An unclosed [ or {: PyYAML notices on a later line; the mistake is where it opened.
             problem += f"（第 {opened} 行开始的括号到第 {line} 行仍未闭合）"
             line = opened
         raise ReportError(f"YAML 语法错误：{problem}", file=path, line=line, expected="合法的 YAML") from None
-    except yaml.YAMLError as exc:
-        raise ReportError(f"YAML 无法解析：{exc}", file=path) from None
+    except yaml.YAMLError:
+        raise ReportError("YAML 无法解析（文件已损坏？）", file=path, expected="合法的 YAML") from None
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):  # a constructor on a value it cannot take
+        raise ReportError("YAML 中有无法识别的值", file=path, expected="合法的 YAML") from None
     return data, located
