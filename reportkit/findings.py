@@ -54,6 +54,10 @@ def relative(path: str | Path | None, root: Path) -> str | None:
     if path is None:
         return None
     path = Path(path)
+    try:  # the link's own place first: a symlink out of the folder is named where it is
+        return path.absolute().relative_to(root.absolute()).as_posix()
+    except ValueError:
+        pass
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

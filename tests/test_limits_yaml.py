@@ -69,7 +69,7 @@ def test_yaml_depth_limit_holds_at_its_value(tmp_path: Path) -> None:
 def test_yaml_node_limit_holds_at_its_value(tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "wide.yaml"
     path.write_text("a: &a [1, 2, 3]\nb: [*a, *a]\n", encoding="utf-8")
-    monkeypatch.setattr(Y, "MAX_YAML_NODES", 14)  # root, 2 keys' values, 3 + 1 + 3 + 3 items … 
+    monkeypatch.setattr(Y, "MAX_YAML_NODES", 14)  # root, a, its 3 items, b, twice a and its 3 items
     assert load_yaml(path)[0]["b"] == [[1, 2, 3], [1, 2, 3]]
     monkeypatch.setattr(Y, "MAX_YAML_NODES", 13)
     with pytest.raises(ReportError, match="别名"):
