@@ -337,3 +337,40 @@ def test_a_user_edited_outline_shows_in_word_html_and_check(tmp_path: Path) -> N
     (root / "content" / "4-评分情况.md").write_text("第四章\n", encoding="utf-8")
     four = [f for f in check_report(root).findings if f.file == "content/4-评分情况.md"]
     assert four and "由 reportkit 根据得分生成" in four[0].message
+
+
+def test_a_wrong_name_in_the_chapter_four_template_names_the_outline_line(seed000: Path) -> None:
+    from reportkit.assemble.report import load_report
+
+    path = _copy_default(seed000)
+    _edit(path, "此次自评评分为 {{ total }} 分", "此次自评评分为 {{ totl }} 分")
+    _use(seed000, path.name)
+    with pytest.raises(ReportError) as caught:
+        load_report(seed000)
+    exc = caught.value
+    assert exc.file == str(path) and exc.key == "chapters.3.template" and "totl" in exc.message
+    assert "{{ totl }}" in path.read_text(encoding="utf-8").splitlines()[exc.line - 1]
+    found = [f for f in check_report(seed000).findings if "totl" in f.message]
+    assert found and found[0].line == exc.line
+
+
+def test_an_annex_in_an_earlier_chapter_gets_landscape_pages_of_its_own(tmp_path: Path) -> None:
+    from reportkit.build import build
+
+    root = _folder(tmp_path, REPO, None)
+    path = _copy_default(root)
+    _use(root, path.name)
+    _edit(path, "    place: annex ", "    place: 2-履职绩效分析 ")
+    build(root)
+    document = _docx(root)
+    orientation = [s.orientation for s in document.sections]
+    assert len(orientation) == 5 and orientation[2] == orientation[4] != orientation[1] == orientation[3]
+    body = document.element.body
+    breaks = body.xpath(".//w:pPr/w:sectPr")
+    # numbering starts at the body (the first break) and runs on through the landscape pages
+    assert len(breaks) == 4 and breaks[1].xpath("w:pgNumType") and not breaks[2].xpath("w:pgNumType")
+    assert not breaks[3].xpath("w:pgNumType")
+    text = [p.text for p in document.paragraphs]
+    assert text.index("部门整体支出绩效评价指标评分情况表") < text.index("三、总体评价和整改措施")
+    assert _styled(document, "附件标识") == ["附件"]  # the other annex (自评表) is the only 附件 left
+    assert "部门整体支出绩效评价指标评分情况表" in _html(root)

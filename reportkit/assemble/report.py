@@ -23,6 +23,7 @@ from ..errors import ReportError
 from ..load import (
     AUTO,
     Annex,
+    Chapter,
     Facts,
     Outline,
     Paths,
@@ -193,31 +194,38 @@ def _extra_names(text: str) -> list[str]:
     return [n for n in placeholders(text) if n.startswith("extra.")]
 
 
-def _generated(template: str, line: int | None, outline: Outline, context: dict) -> str:
-    """A generated part's text; an error in it names the outline file and line."""
+def _generated(part: Section | Chapter, outline: Outline, context: dict) -> str:
+    """A generated part's text; an error in it names the outline file, line and key."""
     try:
-        return render_text(template, context, outline.file)
+        return render_text(part.template, context, outline.file)
     except ReportError as exc:
-        if exc.file == outline.file and line:
-            exc.line = line + (exc.line or 1) - 1 if exc.line else line
+        _locate(exc, part, outline)
         raise
+
+
+def _locate(exc: ReportError, part: Section | Chapter, outline: Outline) -> None:
+    """An error inside an outline template, at its line in the outline file."""
+    if exc.file == outline.file and part.template_line:
+        exc.line = part.template_line + (exc.line or 1) - 1
+        exc.key = exc.key or part.template_key
 
 
 def _annex_parts(outline: Outline, framework: Framework, facts: Facts, values: dict[str, str]) -> list[AnnexPart]:
     present: list[Annex] = [a for a in outline.annexes if a.table != "targets" or facts.targets is not None]
-    labelled = [a for a in present if a.label]
+    # auto: 附件 numbering for the annexes after the report; none for one inside a chapter
+    labelled = [a for a in present if a.label and (a.label != AUTO or a.place == "annex")]
     parts = []
     for k, annex in enumerate(outline.annexes):
         if annex not in present:
             continue
         key = f"annexes.{k}"
-        if annex.label == AUTO:
+        if annex not in labelled:
+            label = ""
+        elif annex.label == AUTO:
             label = "附件" if len(labelled) == 1 else f"附件{labelled.index(annex) + 1}"
-        elif annex.label:
+        else:
             n = labelled.index(annex) + 1
             label = annex.label.replace("{n}", str(n)).replace("{cn}", cn_number(n))
-        else:
-            label = ""
         scores_table = annex.table == "scores"
         parts.append(AnnexPart(
             table=annex.table, label=label, title=_filled(annex.title, values, facts, outline, f"{key}.title"),
@@ -236,7 +244,7 @@ def _read_section(paths: Paths, outline: Outline, section: Section, context: dic
     `captions`: the captions earlier in the chapter, from which generated tables are numbered 表N-M.
     A generated section has no file; a section with a template and a file has the template's text first.
     """
-    generated = _generated(section.template, section.template_line, outline, context) if section.template else ""
+    generated = _generated(section, outline, context) if section.template else ""
     rel = None
     text = ""
     if section.file:
@@ -279,7 +287,7 @@ def assemble(facts: Facts, framework: Framework, metrics: dict, scores: Scores, 
         head = Block(1, chapter.number, text(chapter.title, f"chapters.{ci}.title"), key=chapter.key)
         blocks.append(head)
         if chapter.generated:
-            body = _generated(chapter.template, chapter.template_line, outline, context)
+            body = _generated(chapter, outline, context)
             head.paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
             continue
         captions = 0

@@ -249,6 +249,7 @@ def _check_templates(outline: Outline, context: dict[str, Any], root) -> list[Fi
         except ReportError as exc:
             if exc.file == outline.file and part.template_line:
                 exc.line = part.template_line + (exc.line or 1) - 1
+                exc.key = exc.key or part.template_key
             out.append(from_error(exc, SECTIONS, root))
     return out
 

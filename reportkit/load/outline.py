@@ -59,7 +59,8 @@ class Section:
     optional: bool = False
     guidance: str = ""  # what the author writes here; used by `new` and `check`
     template: str = ""  # generated text (Jinja); before the file's text when there is a file
-    template_line: int | None = None  # where the template starts in the outline file
+    template_line: int | None = None  # where the template's first line is in the outline file
+    template_key: str = ""  # its dotted key there, for messages
 
     @property
     def generated(self) -> bool:
@@ -74,6 +75,7 @@ class Chapter:
     sections: tuple[Section, ...] = ()
     template: str = ""  # a generated chapter's text (chapter 四)
     template_line: int | None = None
+    template_key: str = ""
 
     @property
     def generated(self) -> bool:
@@ -162,6 +164,7 @@ class _Reader:
         self.located = located
         self.keys_seen: dict[str, str] = {}  # key → its path in the file
         self.files_seen: dict[str, str] = {}
+        self.lines: list[str] | None = None  # the file's text, read when a template needs its line
 
     def fail(self, message: str, path: str, expected: str | None = None) -> ReportError:
         return ReportError(message, file=self.located.file, line=self.located.line(path) or 1,
@@ -228,7 +231,18 @@ class _Reader:
         value = node["template"]
         if not isinstance(value, str):
             raise self.fail(f"{where}：“template”应是一段文字（可用 {{{{ }}}} 引用事实和得分）", f"{path}.template")
-        return value.rstrip("\n"), self.located.line(f"{path}.template")
+        line = self.located.line(f"{path}.template")
+        if line and re.search(r":\s*[|>][-+0-9]*\s*(#.*)?$", self.source_line(line)):
+            line += 1  # a block scalar: the text starts on the next line
+        return value.rstrip("\n"), line
+
+    def source_line(self, line: int) -> str:
+        if self.lines is None:
+            try:
+                self.lines = Path(self.located.file).read_text(encoding="utf-8-sig").splitlines()
+            except OSError:
+                self.lines = []
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
 
     # --- parts ------------------------------------------------------------------
 
@@ -266,6 +280,7 @@ class _Reader:
             guidance=self.text(raw, "guidance", where, path, required=False, placeholders_ok=False),
             template=template,
             template_line=line,
+            template_key=f"{path}.template" if template else "",
         )
 
     def chapter(self, raw: Any, index: int) -> Chapter:
@@ -301,6 +316,7 @@ class _Reader:
             sections=tuple(sections),
             template=template,
             template_line=line,
+            template_key=f"{path}.template" if template else "",
         )
 
     def cover(self, raw: Any) -> tuple[str, tuple[CoverLine, ...]]:

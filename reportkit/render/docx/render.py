@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import zipfile
 from copy import deepcopy
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -93,10 +94,13 @@ def render_docx(report: Report, out_path: Path, template: Path | None = None) ->
     styles = S.StyleMap.prepare(document, default_template())
     story = Story(document.part, styles, report.paths.root, _text_width(document),
                   next_footnote=first_footnote_id(document))
-    context, fragments = _context(report, story, legacy=_legacy_annexes(tpl), pages=_page_setups(document))
+    pages = _page_setups(document)
+    context, fragments = _context(report, story, legacy=_legacy_annexes(tpl), pages=pages)
     _render(tpl, context, source)
     _check(document, fragments, source)
     _place(document, fragments, tpl.docx_ids_index)
+    if pages and pages.breaks:
+        pages.run_on(document)
     add_footnotes(document, story.footnotes)
     if report.options.get("toc"):
         update_fields_on_open(document)
@@ -135,24 +139,47 @@ def _legacy_annexes(tpl: DocxTemplate) -> bool:
     return "annexes" not in tpl.get_xml()
 
 
-def _page_setups(document) -> tuple | None:  # noqa: ANN001
+@dataclass
+class Pages:
+    """The template's body and annex page setups, and the section breaks made from them."""
+
+    portrait: etree._Element  # the body's w:sectPr
+    landscape: etree._Element  # the annex's
+    breaks: list[etree._Element] = field(default_factory=list)  # inserted, in document order
+
+    def section_break(self, sect_pr: etree._Element) -> etree._Element:
+        """A paragraph ending a section laid out as `sect_pr`."""
+        p = el("w:p", None, el("w:pPr", None, deepcopy(sect_pr)))
+        self.breaks.append(p)
+        return p
+
+    def run_on(self, document) -> None:  # noqa: ANN001
+        """Page numbers start once, at the body's first section, and run on through the landscape
+        pages between its chapters: every later restart (the template's body section) is dropped."""
+        started = False
+        for p in document.element.body.iterchildren(qn("w:p")):
+            sect_pr = p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+            if sect_pr is None:
+                continue
+            inserted = any(p is b for b in self.breaks)
+            if started:
+                for restart in sect_pr.findall(qn("w:pgNumType")):
+                    sect_pr.remove(restart)
+                if not inserted:
+                    return
+            started = started or inserted
+
+
+def _page_setups(document) -> Pages | None:  # noqa: ANN001
     """The body's and the annex's section properties (portrait, landscape) of the template."""
     sections = document.sections
     if len(sections) < 2:
         return None
-    return sections[len(sections) - 2]._sectPr, sections[len(sections) - 1]._sectPr
-
-
-def _section_break(sect_pr) -> etree._Element:  # noqa: ANN001
-    """A paragraph ending a section laid out as `sect_pr`, page numbers running on."""
-    copy = deepcopy(sect_pr)
-    for restart in copy.findall(qn("w:pgNumType")):
-        copy.remove(restart)
-    return el("w:p", None, el("w:pPr", None, copy))
+    return Pages(sections[len(sections) - 2]._sectPr, sections[len(sections) - 1]._sectPr)
 
 
 def _context(report: Report, story: Story, legacy: bool = False,
-             pages: tuple | None = None) -> tuple[dict, list[Fragment]]:
+             pages: Pages | None = None) -> tuple[dict, list[Fragment]]:
     fragments: list[Fragment] = []
 
     def body(name: str, placeholder: str, elements: list, required: bool = True) -> Fragment:
@@ -240,18 +267,18 @@ def _annexes(report: Report, story: Story, body, legacy: bool) -> dict:  # noqa:
     }
 
 
-def _in_chapter(report: Report, story: Story, block: Block, legacy: bool, pages: tuple | None) -> list:
+def _in_chapter(report: Report, story: Story, block: Block, legacy: bool, pages: Pages | None) -> list:
     """Annexes the outline places at the end of a chapter before the last one, on landscape pages
     of their own (a template before outlines: none; the last chapter's go to the annex section)."""
     last = next((b for b in reversed(report.blocks) if b.level == 1), None)
     parts = report.annexes_in(block.key) if block.key and block is not last and not legacy else []
     if not parts:
         return []
-    out = [_section_break(pages[0])] if pages else []
+    out = [pages.section_break(pages.portrait)] if pages else []
     for k, part in enumerate(parts):
         head, table, after = _annex_parts(report, story, part, k == 0)
         out += head + table + after
-    return out + ([_section_break(pages[1])] if pages else [])
+    return out + ([pages.section_break(pages.landscape)] if pages else [])
 
 
 def _toc(report: Report, story: Story) -> list:
