@@ -20,6 +20,7 @@ COMMANDS = (
     "reportkit.commands.new",
     "reportkit.commands.check",
     "reportkit.commands.schema",
+    "reportkit.commands.names",
 )
 
 

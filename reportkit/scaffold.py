@@ -106,10 +106,45 @@ def facts_text(*, year: int, unit: str, framework: Framework, level: str, kind: 
             section = None
         indent = "  " if leaf else ""
         value = given.get(spec.path)
+        lines += [f"{indent}# {example}" for example in _EXAMPLES.get(spec.path, ())]
         lines.append(f"{indent}# {_field_comment(spec)}")
         lines.append(f"{indent}{leaf or head}:" + (f" {_scalar(value)}" if value is not None else ""))
     lines += ["", *_assessment_comments(framework)]
     return "\n".join(lines) + "\n"
+
+
+# Commented examples under the facts whose form is not one number (a list, a split by kind).
+_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "adjustments": (
+        "预算调整明细的写法（也可按类型只写金额，如 adjustments: {追加: 1460, 调减: 275.02}）：",
+        "adjustments:",
+        "  - {kind: 追加, amount: 1460.00, note: 年中追加防汛抢险资金}",
+        "  - {kind: 调减, amount: 275.02, note: 根据绩效监控结果调减}",
+        "  - {kind: 调剂, amount: 606.38, note: 项目之间调剂}",
+        "  - {kind: 上缴, amount: 12.30, note: 上缴工会经费}",
+    ),
+    "staff.contract": ("编外人员可写总数 contract: 53，或按类型分列 contract: {劳务派遣: 20, 临聘: 33}",),
+    "projects.list": (
+        "项目明细的写法（on_time 不填表示本年不要求完成，不计入项目完成及时性）：",
+        "list:",
+        "  - {name: 城市供水保障项目, initial: 9326.40, adjusted: 9326.40, spent: 8712.58, on_time: 是}",
+        "  - {name: 智慧水务建设项目, initial: 1486.70, adjusted: 1486.70, spent: 1204.86, on_time: 否, reason: 设备到货延迟}",
+    ),
+}
+
+
+def _declared_comments(framework: Framework) -> list[str]:
+    names = [i.name for i in framework.indicators[:2]]
+    return [
+        "# 可选：单位自己填报的得分（如上年或已提交的自评表；reportkit import 可写入）。不代替计算得分：",
+        "# reportkit score 并列显示两者，reportkit check 列出不同之处及原因；坚持填报得分的写入 overrides。例如：",
+        "# declared:",
+        "#   source: 自评表（附件2）",
+        "#   total: 95.5",
+        "#   scores:",
+        *(f"#     {name}: 5" for name in names),
+        "",
+    ]
 
 
 def _assessment_comments(framework: Framework) -> list[str]:
@@ -131,6 +166,7 @@ def _assessment_comments(framework: Framework) -> list[str]:
         f"#   {computed.name}: {{score: 1, reason: 写明原因}}",
         "overrides:",
         "",
+        *_declared_comments(framework),
         "# 不在上表中的其他事实，可在正文中以 {{ extra.名称 }} 引用，例如：",
         "# extra:",
         "#   引航艘次: 23306",

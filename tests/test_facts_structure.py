@@ -260,7 +260,7 @@ def test_counts_given_beside_the_list_must_agree(tmp_path: Path) -> None:
 def test_project_totals_must_agree_with_the_budget(tmp_path: Path) -> None:
     text = PROJECTS.replace("  basic_spent: 290\n", "  basic_spent: 290\n  project_spent: 800\n")
     error = fails(tmp_path, text)
-    assert error.key == "budget.project_spent" and "各项目支出合计 810.00 万元，与项目支出（支出） 800.00 万元不一致" in error.message
+    assert error.key == "budget.project_spent" and "各项目支出合计 810.00 万元，与项目支出（全年支出） 800.00 万元不一致" in error.message
 
 
 def test_a_late_project_needs_a_reason(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ one, so a table typed by hand and a generated one share the sequence.
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 from ..errors import ReportError
@@ -50,6 +51,21 @@ def _wan(value: Any) -> str:
     return DASH if value is None else money(value)
 
 
+def _pct(value: Any) -> str:
+    return DASH if value is None else percent(value)
+
+
+def _sum(values: Any) -> Fraction | None:
+    values = list(values)
+    return None if None in values else sum((Fraction(v) for v in values), Fraction(0))
+
+
+def _done(on_time: bool | None, reason: str) -> str:
+    if on_time is None:
+        return "跨年度实施"
+    return "按时完成" if on_time else f"未按时完成（{reason}）"
+
+
 def make_tables(metrics: dict[str, Any]) -> dict[str, Callable[..., str]]:
     """The `tables` name of the template context: one callable per table."""
 
@@ -85,7 +101,41 @@ def make_tables(metrics: dict[str, Any]) -> dict[str, Callable[..., str]]:
         return ratio_table("fixed_assets", "固定资产利用情况表", "fixed_assets.total", "fixed_assets.in_use",
                            "fixed_assets.use_rate", ["固定资产总额", "在用固定资产", "固定资产利用率"], caption)
 
-    tables = {"quarterly": quarterly, "procurement": procurement, "fixed_assets": fixed_assets}
+    def projects(caption: Any = None) -> str:
+        """One row per project of projects.list, with its execution rate and whether it was on time."""
+        items = metrics.get("projects.list")
+        if not items:
+            raise _missing("tables.projects（项目支出及完成情况表）", "projects.list（项目明细）")
+        rows = [
+            [p["name"], _wan(p["initial"]), _wan(p["adjusted"]), _wan(p["spent"]), _pct(p["execution_rate"]),
+             _done(p["on_time"], p["reason"])]
+            for p in items
+        ]
+        totals = [_sum(p[k] for p in items) for k in ("initial", "adjusted", "spent")]
+        rate = totals[2] / totals[1] if None not in totals[1:] and totals[1] else None
+        rows.append(["合计", *(_wan(t) for t in totals), _pct(rate), ""])
+        header = ["项目名称", "年初预算", "调整后预算", "全年支出", "执行率", "完成情况"]
+        return _table(header, rows, caption)
+
+    def budget(caption: Any = None) -> str:
+        """年初 / 调整后 / 支出 and the execution rate of 基本支出 (人员、公用), 项目支出 and the total."""
+        lines = [("基本支出", "budget.basic"), ("其中：人员经费", "budget.personnel"),
+                 ("公用经费", "budget.public"), ("项目支出", "budget.project")]
+        rows = [
+            [title, _wan(metrics.get(key)), _wan(metrics.get(f"{key}_adjusted")), _wan(metrics.get(f"{key}_spent")),
+             _pct(metrics.get(f"{key}_execution_rate"))]
+            for title, key in lines
+            if any(metrics.get(k) is not None for k in (key, f"{key}_adjusted", f"{key}_spent"))
+        ]
+        if not rows:
+            raise _missing("tables.budget（预算安排及执行情况表）",
+                           "budget.basic、budget.project 等分项（年初、调整后、支出）")
+        rows.append(["合计", _wan(metrics.get("budget.initial")), _wan(metrics.get("budget.adjusted")),
+                     _wan(metrics.get("budget.spent")), _pct(metrics.get("budget.execution_rate"))])
+        return _table(["项目", "年初预算", "调整后预算", "全年支出", "执行率"], rows, caption)
+
+    tables = {"quarterly": quarterly, "procurement": procurement, "fixed_assets": fixed_assets,
+              "projects": projects, "budget": budget}
     for function in tables.values():
         function.reportkit_callable = True  # type: ignore[attr-defined]
     return tables

@@ -16,6 +16,8 @@ _EXPORTS = {
     "plain_f": ".framework",
     "shipped_dir": ".framework",
     "shipped_ids": ".framework",
+    "METRICS": ".metrics",
+    "Metric": ".metrics",
     "NEEDS": ".metrics",
     "compute_metrics": ".metrics",
     "nested": ".metrics",

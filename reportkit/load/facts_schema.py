@@ -57,12 +57,12 @@ PROJECT_KEYS = {
 _FINAL = "决算报表《收入支出决算总表》《支出决算表》"
 
 
-def _stages(part: str, title: str, where: str) -> tuple[Field, ...]:
+def _stages(part: str, title: str, where: str, final: str = "决算报表《支出决算表》") -> tuple[Field, ...]:
     """年初 / 调整后 / 支出 of one column of the budget (基本支出, 人员经费 …)."""
     return (
         Field(f"budget.{part}", "money", f"{title}（年初预算）", "万元", f"年初预算中的{title}（{where}）"),
-        Field(f"budget.{part}_adjusted", "money", f"{title}（调整后预算）", "万元", f"调整后预算中的{title}（{_FINAL}）"),
-        Field(f"budget.{part}_spent", "money", f"{title}（支出）", "万元", f"全年{title}支出（{_FINAL}）"),
+        Field(f"budget.{part}_adjusted", "money", f"{title}（调整后预算）", "万元", f"调整后预算中的{title}（{final}）"),
+        Field(f"budget.{part}_spent", "money", f"{title}（全年支出）", "万元", f"全年支出中的{title}（{final}）"),
     )
 
 
@@ -92,8 +92,8 @@ FIELDS: tuple[Field, ...] = (
           "不填则按下方 adjustments 分项计算，都不填则按 |调整后预算 − 年初预算| 计算"),
     Field("budget.previous_initial", "money", "上年年初预算", "万元", "上一年度部门预算年初数，用于计算增减"),
     *_stages("basic", "基本支出", "部门预算批复；不填则按 人员经费 + 公用经费 计算"),
-    *_stages("personnel", "人员经费", "部门预算批复·基本支出"),
-    *_stages("public", "公用经费", "部门预算批复·基本支出"),
+    *_stages("personnel", "人员经费", "部门预算批复·基本支出", "决算报表《基本支出决算表》"),
+    *_stages("public", "公用经费", "部门预算批复·基本支出", "决算报表《基本支出决算表》"),
     *_stages("project", "项目支出", "部门预算批复；列出 projects.list 时可由各项目合计"),
     Field("budget.carried_in", "money", "年初结转和结余", "万元", "上年结转到本年使用的资金（含在调整后预算中）（决算报表《收入支出决算总表》）"),
     Field("budget.carryover", "money", "年末结转和结余", "万元", "年末结转和结余资金（决算报表《收入支出决算总表》）；没有填 0"),
