@@ -18,7 +18,7 @@ columns headed by another year, 上年 or a project are about something else.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -28,6 +28,7 @@ from ..findings import ERROR, NOTICE, NUMBERS, SCORES, WARNING, Finding
 from ..load import BY_PATH, Facts
 from ..numbers import money, percent, plain, quantize
 from . import subjects as S
+from .arithmetic import check_paragraph, check_tables
 from .sections import Rendered
 from .text import AMOUNT, MONEY_UNITS, hedged, normalize
 from .text import Text as _Text
@@ -251,17 +252,9 @@ class _Checker:
             terms = [_decimal(t) for t in re.findall(_NUM, m[1])]
             divisor, result = int(m[2]), _decimal(m[3])
             unit = "%" if m[4] or "%" in m[1] else ""
-            shown = " + ".join(f"{t}{unit}" for t in terms)
-            if divisor != len(terms):
-                self.add(ERROR, text, m.start(), f"算式有误：括号内 {len(terms)} 项，却除以 {divisor}")
-                continue
-            exact = sum((Fraction(t) for t in terms), Fraction(0)) / divisor
-            slack = sum((Fraction(1, 10 ** max(0, -t.as_tuple().exponent)) for t in terms), Fraction(0)) / (2 * divisor)
-            slack += Fraction(1, 10 ** max(0, -result.as_tuple().exponent))
             decimals = max(0, -result.as_tuple().exponent)
-            if abs(exact - Fraction(result)) > slack:
-                self.add(ERROR, text, m.start(),
-                         f"算式有误：({shown}) ÷ {divisor} = {quantize(exact, decimals, 'half_up')}{unit}，不是 {result}{unit}")
+            if divisor != len(terms):
+                continue  # the arithmetic checks say so
             sentence = self.sentence(text.text, m.start())
             rates = self.value("quarterly.average_rate")
             if divisor == 4 and unit and rates and ("执行率" in sentence or "季度" in sentence):
@@ -584,6 +577,40 @@ def plain_f(value: Fraction) -> str:
     return plain(Decimal(value.numerator) / Decimal(value.denominator))
 
 
+def _paragraphs(texts: list[_Text]) -> list[_Text]:
+    """Lines joined into the paragraphs they belong to (a table row, heading or list item
+    stands alone), so that a sentence wrapped over two lines is read whole."""
+    out: list[_Text] = []
+    joinable = False
+    for text in texts:
+        if not text.text.strip():
+            joinable = False
+            continue
+        alone = "|" in text.text or "\t" in text.text or bool(S.heading_subject(text.text, None))
+        if joinable and not alone:
+            last = out[-1]
+            out[-1] = _Text(last.text + text.text.strip(), last.sources + text.sources[:len(text.text.strip())],
+                            last.typed + text.typed[:len(text.text.strip())])
+            if len(text.text.strip()) != len(text.text):  # keep each character with its own line
+                lead = len(text.text) - len(text.text.lstrip())
+                out[-1].sources[len(last.text):] = text.sources[lead:lead + len(text.text.strip())]
+                out[-1].typed[len(last.text):] = text.typed[lead:lead + len(text.text.strip())]
+        else:
+            out.append(text)
+        joinable = not alone
+    return out
+
+
+def check_arithmetic(file: str, texts: list[_Text]) -> list[Finding]:
+    """The arithmetic each paragraph states about its own numbers (arithmetic.py)."""
+    findings = []
+    for text in _paragraphs(texts):
+        for pos, finding in check_paragraph(text):
+            findings.append(replace(finding, file=file, line=text.line(pos)))
+    findings += check_tables(file, texts)
+    return findings
+
+
 def check_numbers(rendered: list[Rendered], facts: Facts, framework: Framework, metrics: dict[str, Any],
                   scores: Scores, facts_file: str = "content/facts.yaml",
                   skipped: list[Finding] | None = None) -> list[Finding]:
@@ -592,11 +619,13 @@ def check_numbers(rendered: list[Rendered], facts: Facts, framework: Framework, 
     for file in rendered:
         checker = _Checker(_Context(file.file, facts_file, facts, framework, metrics, scores))
         table = _Table()
+        texts = []
         for line in file.lines:
+            texts.append(normalize(line))
             if not line.text.strip():
                 table.feed("")
                 continue
-            text = normalize(line)
+            text = texts[-1]
             if S.is_heading(text.text):
                 checker.heading = checker.paragraph = S.heading_subject(text.text, facts.get("report.year"))
             else:
@@ -605,7 +634,10 @@ def check_numbers(rendered: list[Rendered], facts: Facts, framework: Framework, 
             checker.line(text)
             if table.feed(text.text):
                 check_table_row(checker, text, table.header or [])
-        findings += checker.findings
+        # a line whose figure contradicts a fact needs no second finding for the sums it upsets
+        flagged = {f.line for f in checker.findings if f.group == NUMBERS}
+        findings += checker.findings + [
+            f for f in check_arithmetic(file.file, texts) if f.severity == ERROR or f.line not in flagged]
         if skipped is not None:
             skipped += checker.skipped
     return findings
