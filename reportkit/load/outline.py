@@ -474,6 +474,8 @@ def load_outline(ref: str | None, base: Path, *, key: str = "outline") -> Outlin
     data, located = load_yaml(path)
     outline = parse_outline(data, located)
     if stamp:
+        if len(_CACHE) >= 32:  # a preview session edits its outline many times
+            _CACHE.pop(next(iter(_CACHE)))
         _CACHE[stamp] = outline
     return outline
 
