@@ -11,6 +11,7 @@ restyle the report in Word. The placeholders are documented in templates/README.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from reportkit.render.docx.package import save_reproducible
+from reportkit.render.docx.fonts import ensure_font_table
+from reportkit.render.docx.package import save_reproducible, set_app_properties
 from reportkit.render.docx.xml import MM, el, field_end, field_runs, text_run
 
 OUT = Path(__file__).parent / "report.docx"
@@ -34,43 +36,74 @@ XBS = "方正小标宋简体"
 SONGTI = "宋体"
 MONO = "Courier New"
 TEXT_WIDTH = round(156 * MM)  # twips: A4 minus the left and right margins
+CHAR = 320  # twips: one character of 三号 (16 pt)
+CHARS, LINES = 28, 22  # per line and per page (GB/T 9704)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-def fonts(east: str, latin: str = LATIN) -> str:
+def fonts(east: str | None = None, latin: str | None = None) -> str:
     # w:eastAsia is the font for Chinese; without it Chinese text falls back to a default.
-    return f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{east}" w:cs="{latin}"/>'
+    # Only the fonts given are written: the others come from the style this one is based on.
+    attrs = (f' w:ascii="{latin}" w:hAnsi="{latin}" w:cs="{latin}"' if latin else "") + (
+        f' w:eastAsia="{east}"' if east else "")
+    return f"<w:rFonts{attrs}/>" if attrs else ""
 
 
-def pstyle(sid: str, name: str, *, based: str | None = "Normal", east: str = FANGSONG,
-           latin: str = LATIN, size: float = 16, bold: bool = False, align: str = "both",
-           first: int = 2, left: int = 0, exact: float | None = 28, before: float = 0,
-           after: float = 0, keep_next: bool = False, outline: int | None = None,
-           extra_ppr: str = "", default: bool = False) -> str:
-    """A paragraph style; `first`/`left` in characters, sizes and spacing in points."""
-    line = (f'w:line="{round(exact * 20)}" w:lineRule="exact"' if exact
-            else 'w:line="240" w:lineRule="auto"')
+def indent(first: float = 0, left: float = 0, hanging: float = 0) -> str:
+    """w:ind in characters of 三号 (what 首行缩进 2 字符 means) and the twips they come to."""
+    out = f'<w:ind w:left="{round(left * CHAR)}" w:leftChars="{round(left * 100)}"'
+    if hanging:
+        out += f' w:hanging="{round(hanging * CHAR)}" w:hangingChars="{round(hanging * 100)}"'
+    else:
+        out += f' w:firstLine="{round(first * CHAR)}" w:firstLineChars="{round(first * 100)}"'
+    return out + "/>"
+
+
+def pstyle(sid: str, name: str, *, based: str | None = "Normal", east: str | None = None,
+           latin: str | None = None, size: float | None = None, bold: bool = False,
+           align: str | None = None, ind: str = "", line: float | str | None = None,
+           before: float | None = None, after: float | None = None, keep_next: bool | None = None,
+           snap: bool | None = None, outline: int | None = None, extra_ppr: str = "",
+           widow: bool | None = None, default: bool = False) -> str:
+    """A paragraph style that states only what differs from the style it is based on (正文),
+    so a user who restyles 正文 in Word restyles lists, quotes, captions and headings too.
+
+    Sizes and spacing in points; `line` is an exact line height, or "single".
+    """
+    spacing = ""
+    if before is not None:
+        spacing += f' w:before="{round(before * 20)}"'
+    if after is not None:
+        spacing += f' w:after="{round(after * 20)}"'
+    if line == "single":
+        spacing += ' w:line="240" w:lineRule="auto"'
+    elif line is not None:
+        spacing += f' w:line="{round(line * 20)}" w:lineRule="exact"'
     ppr = (
-        ("<w:keepNext/>" if keep_next else "")
+        ("" if keep_next is None else ("<w:keepNext/>" if keep_next else '<w:keepNext w:val="0"/>'))
+        + ("" if widow is None else ("<w:widowControl/>" if widow else '<w:widowControl w:val="0"/>'))
         + extra_ppr
-        + f'<w:spacing w:before="{round(before * 20)}" w:after="{round(after * 20)}" {line}/>'
-        # Word writes both: characters (what 首行缩进 2 字符 means) and the twips they come to.
-        + f'<w:ind w:left="{left * 320}" w:leftChars="{left * 100}" '
-        f'w:firstLine="{first * 320}" w:firstLineChars="{first * 100}"/>'
-        + f'<w:jc w:val="{align}"/>'
+        # Text smaller or larger than 三号 must not snap to the 28 × 22 character grid of the page:
+        # a 五号 table would be spread to the 三号 pitch.
+        + ("" if snap is None else ("<w:snapToGrid/>" if snap else '<w:snapToGrid w:val="0"/>'))
+        + (f"<w:spacing{spacing}/>" if spacing else "")
+        + ind
+        + (f'<w:jc w:val="{align}"/>' if align else "")
         + (f'<w:outlineLvl w:val="{outline}"/>' if outline is not None else "")
     )
-    half = round(size * 2)
+    half = round(size * 2) if size else None
     rpr = fonts(east, latin) + ("<w:b/><w:bCs/>" if bold else "") \
-        + f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>'
+        + (f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>' if half else "")
     flag = ' w:default="1"' if default else ""
     return (
         f'<w:style w:type="paragraph"{flag} w:styleId="{sid}">'
         f'<w:name w:val="{name}"/>'
         + (f'<w:basedOn w:val="{based}"/>' if based else "")
         + '<w:next w:val="Normal"/><w:qFormat/>'
-        f"<w:pPr>{ppr}</w:pPr><w:rPr>{rpr}</w:rPr></w:style>"
+        + (f"<w:pPr>{ppr}</w:pPr>" if ppr else "")
+        + (f"<w:rPr>{rpr}</w:rPr>" if rpr else "")
+        + "</w:style>"
     )
 
 
@@ -82,58 +115,72 @@ def cstyle(sid: str, name: str, rpr: str) -> str:
 BORDER = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
 TOC_TAB = f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs>'
 RULE_BORDER = '<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>'
+CODE_SHADE = '<w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/>'
+
+
+def list_style(sid: str, name: str, level: int) -> str:
+    """A list level: the label where a body line starts (2 characters in, 2 more per level),
+    the text and its wrapped lines 2 characters further (a hanging indent, label then tab)."""
+    left = 2 * level + 2
+    tab = f'<w:tabs><w:tab w:val="left" w:pos="{round(left * CHAR)}"/></w:tabs>'
+    return pstyle(sid, name, ind=indent(left=left, hanging=2), extra_ppr=tab)
+
+
+# A table, note or caption line: its own size, single spacing, off the page's character grid.
+SMALL = {"ind": indent(), "line": "single", "snap": False}
 
 STYLES = [
-    pstyle("Normal", "Normal", based=None, default=True),  # 正文
+    # 正文 states everything; the other styles inherit from it and say only how they differ.
+    pstyle("Normal", "Normal", based=None, east=FANGSONG, latin=LATIN, size=16, align="both",
+           ind=indent(first=2), line=28, before=0, after=0, widow=True, default=True),
     pstyle("Heading1", "heading 1", east=HEITI, keep_next=True, outline=0),
     pstyle("Heading2", "heading 2", east=KAITI, keep_next=True, outline=1),
     pstyle("Heading3", "heading 3", bold=True, keep_next=True, outline=2),
     pstyle("Heading4", "heading 4", keep_next=True, outline=3),
-    pstyle("Quote", "Quote", east=KAITI, left=2),
-    pstyle("List", "List"),
-    pstyle("List2", "List 2", left=2),
-    pstyle("List3", "List 3", left=4),
-    pstyle("Caption", "caption", east=HEITI, size=14, align="center", first=0, before=6,
-           keep_next=True),
-    pstyle("TableUnit", "单位行", size=12, align="right", first=0, exact=None, keep_next=True),
-    pstyle("TableText", "表格文字", size=12, align="left", first=0, exact=None),
-    pstyle("TableHead", "表格标题", based="TableText", size=12, bold=True, align="center", first=0,
-           exact=None),
-    pstyle("AnnexText", "附表文字", based="TableText", size=10.5, align="left", first=0, exact=None),
-    pstyle("AnnexHead", "附表标题", based="AnnexText", size=10.5, bold=True, align="center", first=0,
-           exact=None),
-    pstyle("AnnexNote", "附注", size=12, first=0, exact=None, before=6),
-    pstyle("Code", "代码", latin=MONO, size=10.5, align="left", first=0, exact=None),
-    pstyle("Figure", "图片", align="center", first=0, exact=None, before=6, after=6),
-    pstyle("Rule", "分隔线", size=8, first=0, exact=None, after=12, extra_ppr=RULE_BORDER),
-    pstyle("FootnoteText", "footnote text", size=10.5, first=0, exact=None),
-    pstyle("Footer", "footer", east=SONGTI, latin=SONGTI, size=14, align="center", first=0,
-           exact=None),
-    pstyle("TOCHeading", "TOC Heading", east=HEITI, align="center", first=0, after=14),
-    pstyle("TOC1", "toc 1", first=0, extra_ppr=TOC_TAB),
-    pstyle("TOC2", "toc 2", first=0, left=2, extra_ppr=TOC_TAB),
-    pstyle("CoverTitle", "封面标题", east=XBS, size=22, align="center", first=0, exact=None,
-           before=150, after=90),
-    pstyle("CoverLine", "封面信息", align="left", first=0, left=4, after=12),
-    pstyle("AnnexMark", "附件标识", east=HEITI, align="left", first=0),
-    pstyle("AnnexTitle", "附件标题", east=XBS, size=18, align="center", first=0, exact=None,
-           before=6, after=12),
+    pstyle("Quote", "Quote", east=KAITI, ind=indent(first=2, left=2)),
+    list_style("List", "List", 1),
+    list_style("List2", "List 2", 2),
+    list_style("List3", "List 3", 3),
+    pstyle("Caption", "caption", east=HEITI, size=14, align="center", before=6, keep_next=True,
+           **SMALL),
+    pstyle("FigureCaption", "图题", based="Caption", before=0, after=6, keep_next=False),
+    pstyle("TableUnit", "单位行", size=12, align="right", keep_next=True, **SMALL),
+    pstyle("TableText", "表格文字", size=12, align="left", **SMALL),
+    pstyle("TableHead", "表格标题", based="TableText", bold=True, align="center"),
+    pstyle("AnnexText", "附表文字", based="TableText", size=10.5),
+    pstyle("AnnexHead", "附表标题", based="AnnexText", bold=True, align="center"),
+    pstyle("AnnexNote", "附注", size=12, before=6, **SMALL),
+    pstyle("Code", "代码", latin=MONO, size=10.5, align="left", before=6, after=6,
+           extra_ppr=CODE_SHADE, **SMALL),
+    pstyle("Figure", "图片", align="center", before=6, after=6, keep_next=True, **SMALL),
+    pstyle("Rule", "分隔线", size=8, after=12, extra_ppr=RULE_BORDER, **SMALL),
+    pstyle("FootnoteText", "footnote text", size=10.5, align="left", **SMALL),
+    pstyle("Footer", "footer", east=SONGTI, latin=SONGTI, size=14, align="center", **SMALL),
+    pstyle("TOCHeading", "TOC Heading", east=HEITI, align="center", ind=indent(), after=14),
+    pstyle("TOC1", "toc 1", ind=indent(), extra_ppr=TOC_TAB),
+    pstyle("TOC2", "toc 2", ind=indent(left=2), extra_ppr=TOC_TAB),
+    pstyle("CoverTitle", "封面标题", east=XBS, size=22, align="center", before=150, after=90,
+           **SMALL),
+    pstyle("CoverLine", "封面信息", align="left", ind=indent(left=4), after=12),
+    pstyle("AnnexMark", "附件标识", east=HEITI, align="left", ind=indent()),
+    pstyle("AnnexTitle", "附件标题", east=XBS, size=18, align="center", before=6, after=12, **SMALL),
     '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
     '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>',
-    cstyle("InlineCode", "行内代码", fonts(FANGSONG, MONO)),
-    cstyle("FootnoteReference", "footnote reference", fonts(FANGSONG) + '<w:vertAlign w:val="superscript"/>'),
+    cstyle("InlineCode", "行内代码", fonts(latin=MONO)),
+    cstyle("FootnoteReference", "footnote reference", '<w:vertAlign w:val="superscript"/>'),
+    cstyle("Hyperlink", "Hyperlink", '<w:color w:val="0000FF"/><w:u w:val="single"/>'),
     '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
     '<w:semiHidden/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar>'
     '<w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
     '<w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>',
     '<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/>'
-    f'<w:basedOn w:val="TableNormal"/><w:rPr>{fonts(FANGSONG)}</w:rPr><w:tblPr><w:tblBorders>'
+    '<w:basedOn w:val="TableNormal"/><w:tblPr><w:tblBorders>'
     + "".join(f"<w:{side} {BORDER}/>" for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     + "</w:tblBorders></w:tblPr></w:style>",
 ]
 
 STYLES_XML = (
-    f'<w:styles xmlns:w="{W_NS}"><w:docDefaults><w:rPrDefault><w:rPr>{fonts(FANGSONG)}'
+    f'<w:styles xmlns:w="{W_NS}"><w:docDefaults><w:rPrDefault><w:rPr>{fonts(FANGSONG, LATIN)}'
     '<w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/>'
     '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
     '<w:pPrDefault><w:pPr><w:spacing w:after="0"/></w:pPr></w:pPrDefault></w:docDefaults>'
@@ -187,7 +234,35 @@ def page(section, landscape: bool = False) -> None:
     top, bottom, left, right = (28, 26, 37, 35) if landscape else (37, 35, 28, 26)
     section.top_margin, section.bottom_margin = Mm(top), Mm(bottom)
     section.left_margin, section.right_margin = Mm(left), Mm(right)
-    section.header_distance, section.footer_distance = Mm(15), Mm(20)
+    # The page number sits 7 mm or more below the text block: 20 mm up on portrait pages, whose
+    # bottom margin is 35 mm; 12 mm up on landscape ones, whose bottom margin is 26 mm.
+    section.header_distance, section.footer_distance = Mm(15), Mm(12 if landscape else 20)
+    grid(section, landscape)
+
+
+def grid(section, landscape: bool) -> None:
+    """The GB/T 9704 grid: 22 lines of 28 characters of 三号 on the 156 × 225 mm text block.
+
+    w:charSpace is how much narrower than 16 pt a character cell is, in 1/4096 pt; the pitches
+    are rounded down so that 28 cells and 22 lines fit. Landscape annex pages keep the line grid
+    only (their tables are off the grid).
+    """
+    sect_pr = section._sectPr
+    doc_grid = sect_pr.find(qn("w:docGrid"))
+    if doc_grid is None:
+        doc_grid = el("w:docGrid")
+        sect_pr.append(doc_grid)
+    width = (section.page_width - section.left_margin - section.right_margin) // 635
+    height = (section.page_height - section.top_margin - section.bottom_margin) // 635
+    doc_grid.attrib.clear()
+    if landscape:
+        doc_grid.set(qn("w:type"), "lines")  # the portrait pitch: this width is that height
+        doc_grid.set(qn("w:linePitch"), str(width // LINES))
+        return
+    pitch_pt = width / CHARS / 20
+    doc_grid.set(qn("w:type"), "linesAndChars")
+    doc_grid.set(qn("w:linePitch"), str(height // LINES))
+    doc_grid.set(qn("w:charSpace"), str(math.floor((pitch_pt - 16) * 4096)))
 
 
 def page_numbers(section) -> None:
@@ -226,6 +301,8 @@ def main() -> None:
     cover, toc, body, annex = doc.sections
     page_numbers(body)
     page(annex, landscape=True)
+    ensure_font_table(doc)
+    set_app_properties(doc)
     save_reproducible(doc, OUT, STAMP)
     print(f"wrote {OUT}")
 

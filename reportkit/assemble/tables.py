@@ -37,7 +37,8 @@ def _table(header: list[str], rows: list[list[str]], caption: Any) -> str:
         lines += [title if CAPTION_RE.match(title) else f"表{NUMBER_MARK} {title}", ""]
     lines += ["单位：万元", ""]
     lines.append("| " + " | ".join(header) + " |")
-    lines.append("| " + " | ".join(":---:" for _ in header) + " |")
+    # The label column reads from the left; amounts and rates line up on the right.
+    lines.append("| " + " | ".join(["---", *("---:" for _ in header[1:])]) + " |")
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 

@@ -20,7 +20,7 @@ from ...load import GridCell, targets_grid
 from ...numbers import plain
 from . import styles as S
 from .styles import StyleMap
-from .xml import MM, cell, close_cell, el, row, table, text_paragraph
+from .xml import MM, cell, close_cell, el, keep_with_next, row, table, text_paragraph
 
 Head = tuple[str, int, str | None]  # text, columns spanned, vertical merge
 _UNDER = ("", 1, "continue")  # the lower part of a header cell merged from the row above
@@ -136,6 +136,9 @@ def annex_table(report: Report, styles: StyleMap, total_row: str | None = None) 
         dashes = [("——", 1, None, True)] * (columns - 7)
         out.add([(total_row or "总分", 3, None, True), (total, 1, None, True), ("——", 1, None, True),
                  (total, 1, None, True), *dashes, (score, 1, None, True)])
+    if report.framework.notes:  # the notes never stand alone on a page: the last rows go with them
+        for tr in out.element.findall(qn("w:tr"))[-3:]:
+            keep_with_next(tr)
     return out.element
 
 
@@ -144,7 +147,10 @@ def annex_notes(report: Report, styles: StyleMap, notes: list[str] | None = None
     notes = list(report.framework.notes if notes is None else notes)
     if notes:
         notes[0] = "附注：" + notes[0]
-    return [text_paragraph(styles.id(S.ANNEX_NOTE), note) for note in notes]
+    paragraphs = [text_paragraph(styles.id(S.ANNEX_NOTE), note) for note in notes]
+    for p in paragraphs[:-1]:
+        keep_with_next(p)
+    return paragraphs
 
 
 # The 自评表: section label, 任务名称, 完成情况 and four amounts; sum 225 mm (landscape).
@@ -157,8 +163,17 @@ def grid_table(grid: list[list[GridCell]], widths_mm: tuple[int, ...], styles: S
     element = table(styles.id(S.TABLE), widths, fixed=True)
     text, head = styles.id(S.ANNEX_TEXT), styles.id(S.ANNEX_HEAD)
     covered: dict[int, tuple[int, int]] = {}  # column → (rows still covered from above, columns)
-    for cells in grid:
-        tr = row()
+    keep_until = -1  # rows of a block under a vertical label stay on one page, as the label does
+    heights: dict[int, int] = {}  # row → least height (twips) that a vertical label needs
+    for k, cells in enumerate(grid):
+        tr = row(header=k == 0)  # the unit and year head every page of the form
+        for c in cells:
+            if c.vertical and c.rowspan > 1:
+                keep_until = max(keep_until, k + c.rowspan - 2)
+                # written top to bottom, one 五号 character (210 twips) under the other
+                need = -(-(len(c.text) * 230 + 120) // c.rowspan)
+                for j in range(k, k + c.rowspan):
+                    heights[j] = max(heights.get(j, 0), need)
         column, pending = 0, iter(cells)
         while column < len(widths):
             if column in covered:  # the lower part of a cell merged from a row above
@@ -181,6 +196,11 @@ def grid_table(grid: list[list[GridCell]], widths_mm: tuple[int, ...], styles: S
             tr.append(tc)
             column += span
         element.append(tr)
+        if k in heights:
+            tr[0].find(qn("w:cantSplit")).addnext(
+                el("w:trHeight", {"w:val": str(heights[k]), "w:hRule": "atLeast"}))
+        if k <= keep_until:
+            keep_with_next(tr)
     return element
 
 

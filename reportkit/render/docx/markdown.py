@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from docx.image.exceptions import InvalidImageStreamError, UnrecognizedImageError
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.oxml.shape import CT_Inline
 from docx.parts.document import DocumentPart
@@ -44,6 +45,8 @@ _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 _BAD_IMAGE = (UnrecognizedImageError, InvalidImageStreamError, OSError, ValueError, struct.error,
               IndexError, ZeroDivisionError)
 _MARKS = ("strong", "em", "s")
+_LINK_SCHEME = re.compile(r"^(https?|ftp|mailto):", re.I)
+_FIGURE_RE = re.compile(r"^图\s*[0-9０-９]+")
 
 
 @dataclass
@@ -57,6 +60,7 @@ class Story:
     next_footnote: int = 1
     footnotes: list[etree._Element] = field(default_factory=list)
     next_shape: int = 1
+    next_figure: int = 1
 
     def __post_init__(self) -> None:
         self.root = self.root.resolve()
@@ -95,6 +99,91 @@ def _align(tok: Token) -> str | None:
     return None
 
 
+CELL_MARGIN = 108  # twips left and right in each cell (the template's table style)
+_TABLE_EM = 240  # twips: one character of 小四, the size of table text
+_SHORT = 8 * _TABLE_EM
+_NUMBER = re.compile(r"^[-+−]?[0-9０-９][0-9０-９,，.．]*\s*(%|％|‰|万元|元|个|人|项|次|天|户|台|km|m)?$|^[—–-]{1,2}$")
+_WORD = re.compile(r"[A-Za-z0-9０-９.,:/_%+\-()（）@#&=?]+|.", re.S)
+
+
+def text_width(text: str) -> tuple[int, int]:
+    """(widest unbreakable piece, whole text on one line) in ems: a CJK character is one em and
+    a line may break after any; Latin words, numbers and addresses are half an em a character
+    and break only at spaces."""
+    widest = whole = 0.0
+    for line in text.split("\n"):
+        total = 0.0
+        for piece in _WORD.findall(line):
+            if len(piece) == 1 and (is_cjk(piece) or ord(piece) > 0x2e80):
+                size = 1.0
+            elif piece.isspace():
+                size = 0.25
+            else:
+                size = 0.55 * len(piece)
+            widest = max(widest, size)
+            total += size
+        whole = max(whole, total)
+    return round(widest * _TABLE_EM), round(whole * _TABLE_EM)
+
+
+def measure_table(tokens: list[Token], start: int, available: int) -> tuple[list[int], list[bool]]:
+    """Column widths (twips, summing to `available`) fitted to the content, and which columns
+    hold only numbers.
+
+    As a browser lays out an automatic table: each column gets at least its widest unbreakable
+    piece (capped at half the width) and the rest of the width in proportion to how much more
+    its longest cell needs.
+    """
+    cells: list[list[tuple[str, bool]]] = []  # per row: (text, header)
+    depth, header = 0, False
+    for k in range(start, len(tokens)):
+        t = tokens[k]
+        if t.type == "table_open":
+            depth += 1
+        elif t.type == "table_close":
+            depth -= 1
+            if depth == 0:
+                break
+        elif depth == 1:
+            if t.type == "thead_open":
+                header = True
+            elif t.type == "thead_close":
+                header = False
+            elif t.type == "tr_open":
+                cells.append([])
+            elif t.type in ("th_open", "td_open") and cells:
+                text = tokens[k + 1].content if tokens[k + 1].type == "inline" else ""
+                cells[-1].append((text.strip(), header))
+    columns = max((len(r) for r in cells), default=1) or 1
+    low, high = [0] * columns, [0] * columns
+    numeric = [True] * columns
+    for r in cells:
+        for c, (text, is_head) in enumerate(r):
+            narrow, wide = text_width(text)
+            if wide <= _SHORT:  # a short label or heading is not broken, as a person sets it
+                narrow = wide
+            low[c], high[c] = max(low[c], narrow), max(high[c], wide)
+            if not is_head and text and not _NUMBER.match(text):
+                numeric[c] = False
+    for c in range(columns):
+        if not any(r[c][0] for r in cells if c < len(r) and not r[c][1]):
+            numeric[c] = False  # an empty column is not a number column
+    margin = 2 * CELL_MARGIN
+    cap = available // 2
+    low = [min(w, cap) + margin for w in low]
+    high = [max(min(w, available), 0) + margin for w in high]
+    high = [max(h, lo) for h, lo in zip(high, low, strict=True)]
+    if sum(low) >= available:  # even the words do not fit: in proportion to them
+        widths = [available * w // sum(low) for w in low]
+    elif sum(high) <= available:  # everything fits on one line: widen in proportion
+        widths = [available * w // sum(high) for w in high]
+    else:
+        spare, wants = available - sum(low), [h - lo for h, lo in zip(high, low, strict=True)]
+        widths = [lo + spare * want // max(sum(wants), 1) for lo, want in zip(low, wants, strict=True)]
+    widths[-1] += available - sum(widths)
+    return widths, numeric
+
+
 class _Writer:
     def __init__(self, story: Story, base: Path, notes: dict[int, list[Token]],
                  sink: etree._Element | None = None):
@@ -110,11 +199,17 @@ class _Writer:
         self.quotes = 0
         self.cell: tuple[bool, str | None] | None = None  # (header row, alignment)
         self.header = False
-        self.tables: list[tuple[etree._Element, int]] = []  # (table, column width)
+        # (table, column widths, numeric columns) of each open table; the current column
+        self.tables: list[tuple[etree._Element, list[int], list[bool]]] = []
+        self.column = 0
         self.p: etree._Element | None = None
         self.label: str | None = None  # list label waiting for the item's first paragraph
         self.tokens: list[Token] = []
         self.pictures: dict[int, etree._Element | None] = {}  # by id() of the image token
+        self.captions: list[str] = []  # alt texts of the pictures in the current paragraph
+        self.link: etree._Element | None = None  # the open w:hyperlink
+        self.link_text = ""
+        self.href = ""
 
     # -- driving -------------------------------------------------------------------------
 
@@ -183,7 +278,16 @@ class _Writer:
             style = S.FIGURE  # exact line spacing would clip the picture
         self._new_p(style)
 
-    on_paragraph_close = _end_p
+    def on_paragraph_close(self, i: int, tok: Token) -> None:
+        """A picture's alt text becomes its caption “图N …” below the picture's paragraph."""
+        self.p = None
+        for alt in self.captions:
+            number = self.story.next_figure
+            self.story.next_figure += 1
+            text = alt if _FIGURE_RE.match(alt) else f"图{number} {alt}"
+            self.sinks[-1].append(text_paragraph(self.styles.id(S.FIGURE_CAPTION), text))
+        self.captions = []
+
     on_heading_close = _end_p
 
     def _table_follows(self, j: int) -> bool:
@@ -220,10 +324,11 @@ class _Writer:
             # The number the author typed: Chinese reports number by literal text, and
             # "2. …" then "1. …" must not print as 2, 3.
             state[1] = item_number(tok, state[1])
-            # "1." as written gives "1."; "1)" gives the Chinese "（1）".
-            self.label = f"（{state[1]}）" if tok.markup == ")" else f"{state[1]}. "
+            # "1." as written gives "1." and a tab to the hanging indent of the List style;
+            # "1)" gives the Chinese "（1）", which needs no space after it.
+            self.label = f"（{state[1]}）" if tok.markup == ")" else f"{state[1]}.\t"
         else:
-            self.label = BULLETS[min(len(self.lists), len(BULLETS)) - 1] + " "
+            self.label = BULLETS[min(len(self.lists), len(BULLETS)) - 1] + "\t"
 
     def on_list_item_close(self, i: int, tok: Token) -> None:
         self._flush_label()
@@ -259,17 +364,12 @@ class _Writer:
         sink = self.sinks[-1]
         if len(sink) and sink[-1].tag == qn("w:tbl"):
             sink.append(paragraph(self.styles.id(self._style())))  # or Word joins the tables
-        columns = 0
-        for t in self.tokens[i:]:
-            if t.type == "tr_close":
-                break
-            columns += t.type in ("th_open", "td_open")
-        width = self.story.text_width // max(columns, 1)
-        tbl = table(self.styles.id(S.TABLE), [width] * max(columns, 1))
+        available = self.tables[-1][1][self.column] if self.tables else self.story.text_width
+        widths, numeric = measure_table(self.tokens, i, available)
+        tbl = table(self.styles.id(S.TABLE), widths, fixed=True)
         sink.append(tbl)
-        self.tables.append((tbl, width))
+        self.tables.append((tbl, widths, numeric))
         self.p = None
-
     def on_table_close(self, i: int, tok: Token) -> None:
         self.tables.pop()
         self.p = None
@@ -282,13 +382,20 @@ class _Writer:
 
     def on_tr_open(self, i: int, tok: Token) -> None:
         self.tables[-1][0].append(row(self.header))
+        self.column = -1
 
     def on_th_open(self, i: int, tok: Token) -> None:
-        tbl, width = self.tables[-1]
-        tc = cell(width)
+        tbl, widths, numeric = self.tables[-1]
+        self.column = min(self.column + 1, len(widths) - 1)
+        tc = cell(widths[self.column])
         tbl[-1].append(tc)
         self.sinks.append(tc)
-        self.cell = (self.header, _align(tok))
+        align = _align(tok)
+        if self.header:
+            align = None if align == "right" else align  # headings stay centred over numbers
+        elif align is None and numeric[self.column]:
+            align = "right"  # amounts, rates and counts line up on the right
+        self.cell = (self.header, align)
         self._new_p(self._style(), self.cell[1])
 
     on_td_open = on_th_open
@@ -314,7 +421,7 @@ class _Writer:
                 after = children[k + 1].content[:1] if k + 1 < len(children) else ""
                 self._text("" if is_cjk(before) and is_cjk(after) else " ", marks)  # 中文换行不加空格
             elif kind == "hardbreak":
-                self.p.append(break_run())
+                self._put(break_run())
             elif kind == "code_inline":
                 self._text(c.content, marks, S.INLINE_CODE)
             elif kind.endswith("_open") and kind[:-5] in marks:
@@ -323,6 +430,10 @@ class _Writer:
                 marks[kind[:-6]] -= 1
             elif kind == "image":
                 self._image(c, marks)
+            elif kind == "link_open":
+                self._link_open(c)
+            elif kind == "link_close":
+                self._link_close()
             elif kind == "footnote_ref":
                 self._footnote_ref(c)
             elif c.content:  # text, raw HTML shown as text, and any unknown inline token
@@ -330,19 +441,48 @@ class _Writer:
 
     def _text(self, text: str, marks: dict[str, int], style: str | None = None) -> None:
         if text:
+            if self.link is not None and style is None:
+                style = S.LINK
             rpr = run_props(self.styles.id(style) if style else None, marks["strong"] > 0,
                             marks["em"] > 0, marks["s"] > 0)
-            self.p.append(text_run(text, rpr))
+            self._put(text_run(text, rpr))
+            self.link_text += text
+
+    def _put(self, run: etree._Element) -> None:
+        """A run into the current paragraph, inside the open hyperlink if there is one."""
+        (self.p if self.link is None else self.link).append(run)
+
+    def _link_open(self, tok: Token) -> None:
+        """An absolute address becomes a real hyperlink; in a footnote (whose relationships
+        are another part's) and for relative links, the words stay plain text."""
+        href = str(tok.attrGet("href") or "")
+        # An autolink <https://…> shows its address already.
+        self.href = "" if tok.markup == "autolink" else href
+        self.link_text = ""
+        if not self.in_note and _LINK_SCHEME.match(href):
+            rid = self.story.part.relate_to(href, RT.HYPERLINK, is_external=True)
+            self.link = el("w:hyperlink", {"r:id": rid, "w:history": "1"})
+            self.p.append(self.link)
+
+    def _link_close(self) -> None:
+        """A printed report cannot be clicked: the address follows the words, in brackets,
+        unless the words are the address."""
+        self.link = None
+        href = self.href
+        shown = unquote(href.removeprefix("mailto:"))
+        if _LINK_SCHEME.match(href) and shown not in self.link_text and self.link_text.strip():
+            self.p.append(text_run(f"（{shown}）"))
+        self.href = ""
 
     def _footnote_ref(self, tok: Token) -> None:
         body = self.notes.get(tok.meta["id"])
         if self.in_note or body is None:  # Word has no footnotes inside footnotes
-            self.p.append(text_run(f"[{tok.meta.get('label') or tok.meta['id'] + 1}]"))
+            self._put(text_run(f"[{tok.meta.get('label') or tok.meta['id'] + 1}]"))
             return
         number = self.story.next_footnote
         self.story.next_footnote += 1
-        self.p.append(el("w:r", None, run_props(self.styles.id(S.NOTE_REF)),
-                         el("w:footnoteReference", {"w:id": str(number)})))
+        self._put(el("w:r", None, run_props(self.styles.id(S.NOTE_REF)),
+                     el("w:footnoteReference", {"w:id": str(number)})))
         note = el("w:footnote", {"w:id": str(number)})
         writer = _Writer(self.story, self.base, self.notes, sink=note)
         writer.walk(body)
@@ -376,7 +516,10 @@ class _Writer:
         if inline is None:  # remote, outside the folder, too large or unreadable: the alt text
             self._text(plain_text(tok.children or []), marks)
         else:
-            self.p.append(el("w:r", None, el("w:drawing", None, inline)))
+            self._put(el("w:r", None, el("w:drawing", None, inline)))
+            alt = plain_text(tok.children or []).strip()
+            if alt and not self.cell and not self.in_note:
+                self.captions.append(alt)
 
     def _picture(self, tok: Token) -> etree._Element | None:
         """The picture as a w:inline, made once per image token; None when it cannot be shown."""
@@ -390,12 +533,16 @@ class _Writer:
             return None
         try:
             rid, image = self.story.part.get_or_add_image(str(path))
-            limit = (self.tables[-1][1] if self.cell else self.story.text_width) * EMU_PER_TWIP
+            width = self.tables[-1][1][self.column] - 2 * CELL_MARGIN if self.cell else self.story.text_width
+            limit = width * EMU_PER_TWIP
             cx, cy = image.scaled_dimensions(min(image.width, limit), None)
             if cy > MAX_PICTURE_HEIGHT:  # a tall picture keeps to the page too
                 cx, cy = image.scaled_dimensions(None, MAX_PICTURE_HEIGHT)
         except _BAD_IMAGE:
             return None
         inline = CT_Inline.new_pic_inline(self.story.next_shape, rid, image.filename, cx, cy)
+        alt = plain_text(tok.children or []).strip()
+        if alt:
+            inline.docPr.set("descr", alt)  # what a screen reader says
         self.story.next_shape += 1
         return inline

@@ -8,6 +8,7 @@ import os
 import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from docx.document import Document
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -23,8 +24,11 @@ from ...errors import ReportError
 from .xml import el
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# The r namespace is declared on the root, as Word does: readers such as docx2python look
+# relationship ids up through the root's namespaces.
 _EMPTY_FOOTNOTES = (
-    f'<w:footnotes xmlns:w="{_W}">'
+    f'<w:footnotes xmlns:w="{_W}" xmlns:r="{_R}">'
     '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
     '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>'
     "</w:r></w:p></w:footnote></w:footnotes>"
@@ -63,6 +67,10 @@ def add_footnotes(document: Document, notes: list[etree._Element]) -> None:
                     document.part.package)
         document.part.relate_to(part, RT.FOOTNOTES)
     root = etree.fromstring(part.blob)
+    if root.nsmap.get("r") != _R:  # a template's footnotes part without it
+        fresh = etree.Element(root.tag, root.attrib, nsmap={**root.nsmap, "r": _R})
+        fresh.extend(root)
+        root = fresh
     root.extend(notes)
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
@@ -109,6 +117,29 @@ def set_properties(document: Document, report: Report, when: datetime) -> None:
     props.revision = 1
     props.created = when
     props.modified = when
+
+
+_APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Template>{template}</Template><Application>reportkit</Application><DocSecurity>0</DocSecurity>"
+    "<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+    "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
+)
+
+
+def set_app_properties(document: Document, template: str = "Normal.dotm") -> None:
+    """docProps/app.xml names reportkit as the application and states no page or word counts
+    (the template's would be wrong; Word and WPS count again when they save)."""
+    blob = _APP_XML.format(template=escape(template)).encode("utf-8")
+    package = document.part.package
+    for rel in package.rels.values():
+        if rel.reltype == RT.EXTENDED_PROPERTIES and not rel.is_external:
+            rel.target_part._blob = blob
+            return
+    part = Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, blob, package)
+    package.relate_to(part, RT.EXTENDED_PROPERTIES)
 
 
 def save_reproducible(document: Document, path: Path, when: datetime) -> None:

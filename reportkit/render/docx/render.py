@@ -31,16 +31,28 @@ from ...assemble import AnnexPart, Block, Report
 from ...errors import ReportError
 from . import styles as S
 from .annex import annex_notes, annex_table, targets_table
+from .fonts import ensure_font_table
 from .markdown import Story, render_paragraphs, render_tokens
 from .package import (
     add_footnotes,
     document_date,
     first_footnote_id,
     save_reproducible,
+    set_app_properties,
     set_properties,
     update_fields_on_open,
 )
-from .xml import EMU_PER_TWIP, MM, el, field_end, field_runs, paragraph, text_paragraph, text_run
+from .xml import (
+    EMU_PER_TWIP,
+    MM,
+    east_asian_hints,
+    el,
+    field_end,
+    field_runs,
+    paragraph,
+    text_paragraph,
+    text_run,
+)
 
 TEMPLATE_NAME = "report.docx"
 PLACEHOLDERS = "模板占位符见 templates/README.md"
@@ -101,10 +113,15 @@ def render_docx(report: Report, out_path: Path, template: Path | None = None) ->
     _place(document, fragments, tpl.docx_ids_index)
     if pages and pages.breaks:
         pages.run_on(document)
+    east_asian_hints(document.element.body)
+    for note in story.footnotes:
+        east_asian_hints(note)
     add_footnotes(document, story.footnotes)
+    ensure_font_table(document)
     if report.options.get("toc"):
         update_fields_on_open(document)
     set_properties(document, report, when)
+    set_app_properties(document)
     save_reproducible(document, out_path, when)
 
 

@@ -36,10 +36,13 @@ NOTE_TEXT = "footnote text"
 NOTE_REF = "footnote reference"
 INLINE_CODE = "行内代码"
 TOC = ("toc 1", "toc 2")
+FIGURE_CAPTION = "图题"
+LINK = "Hyperlink"
 
 REQUIRED = (
     BODY, *HEADINGS, CAPTION, UNIT, QUOTE, *LISTS, CODE, FIGURE, RULE, TABLE, TABLE_TEXT,
     TABLE_HEAD, ANNEX_TEXT, ANNEX_HEAD, ANNEX_NOTE, ANNEX_MARK, ANNEX_TITLE, NOTE_TEXT, NOTE_REF, INLINE_CODE, *TOC,
+    FIGURE_CAPTION, LINK,
 )
 
 
@@ -70,7 +73,16 @@ class StyleMap:
             with zipfile.ZipFile(defaults) as package:
                 source = etree.fromstring(package.read("word/styles.xml"))
             _copy_styles(styles, source, missing)
+        _drop_styles_with_effects(document)
         return cls(styles)
+
+
+def _drop_styles_with_effects(document: Document) -> None:
+    """Word 2010's stylesWithEffects.xml is a copy of styles.xml that Word rebuilds on saving;
+    left in place it would disagree with the styles the report adds (Word then repairs the file)."""
+    rels = document.part.rels
+    for rid in [rid for rid, rel in rels.items() if rel.reltype.endswith("/stylesWithEffects")]:
+        del rels[rid]
 
 
 def _copy_styles(target: etree._Element, source: etree._Element, names: list[str]) -> None:

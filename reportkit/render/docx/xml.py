@@ -140,10 +140,13 @@ def table(style_id: str | None, widths: list[int], fixed: bool = False) -> etree
 
 
 def row(header: bool = False) -> etree._Element:
-    """A table row; a header row repeats at the top of every page and is never split."""
+    """A table row that never breaks across pages (unless taller than a page); a header row
+    also repeats at the top of every page the table runs onto."""
     tr = el("w:tr")
+    tr_pr = el("w:trPr", None, el("w:cantSplit"))
     if header:
-        tr.append(el("w:trPr", None, el("w:cantSplit"), el("w:tblHeader")))
+        tr_pr.append(el("w:tblHeader"))
+    tr.append(tr_pr)
     return tr
 
 
@@ -165,3 +168,59 @@ def close_cell(tc: etree._Element, style_id: str | None) -> None:
     """Every cell must end with a paragraph, even an empty one."""
     if len(tc) == 0 or tc[-1].tag != qn("w:p"):
         tc.append(paragraph(style_id))
+
+
+# Characters Word draws in the Latin font unless the run says they belong to East Asian text
+# (w:hint="eastAsia", MS-OI29500 §2.1.87): quotes, dashes, ellipsis, middle dot, ×, ÷, °, §, №,
+# ℃, ‰, arrows, circled numbers, shapes. Digits and ASCII letters always take the Latin font.
+_AMBIGUOUS = re.compile(
+    "[\u00a7\u00a8\u00b0\u00b1\u00b7\u00d7\u00f7\u2010-\u2027\u2030-\u203b\u2103\u2116\u2160-\u217f"
+    "\u2190-\u21ff\u2460-\u24ff\u2500-\u27bf]"
+)
+_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+_T, _R, _RPR, _RFONTS, _RSTYLE = qn("w:t"), qn("w:r"), qn("w:rPr"), qn("w:rFonts"), qn("w:rStyle")
+_HINT, _LINK = qn("w:hint"), qn("w:hyperlink")
+
+
+def east_asian_hints(root: etree._Element) -> int:
+    """Mark the runs of Chinese paragraphs whose punctuation is shared with Latin text.
+
+    “三公” must come out in 仿宋 full width, not in Times New Roman half width; the hint changes
+    only those shared characters, so digits and Latin letters in the same run keep Times New Roman.
+    Returns the number of runs marked.
+    """
+    marked = 0
+    for p in root.iter(qn("w:p")):
+        members = [*p.iterchildren(_R),
+                   *(r for link in p.iterchildren(_LINK) for r in link.iterchildren(_R))]
+        runs = [(r, "".join(t.text or "" for t in r.iterchildren(_T))) for r in members]
+        if not any(_CJK.search(text) for _, text in runs):
+            continue
+        for r, text in runs:
+            if not _AMBIGUOUS.search(text):
+                continue
+            rpr = r.find(_RPR)
+            if rpr is None:
+                rpr = el("w:rPr")
+                r.insert(0, rpr)
+            fonts = rpr.find(_RFONTS)
+            if fonts is None:
+                fonts = el("w:rFonts")
+                style = rpr.find(_RSTYLE)
+                rpr.insert(0 if style is None else rpr.index(style) + 1, fonts)
+            fonts.set(_HINT, "eastAsia")
+            marked += 1
+    return marked
+
+
+def keep_with_next(element: etree._Element) -> None:
+    """Keep every paragraph of `element` (a paragraph or a table row) on the page of what follows."""
+    paragraphs = [element] if element.tag == qn("w:p") else list(element.iter(qn("w:p")))
+    for p in paragraphs:
+        ppr = p.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = el("w:pPr")
+            p.insert(0, ppr)
+        if ppr.find(qn("w:keepNext")) is None:
+            style = ppr.find(qn("w:pStyle"))
+            ppr.insert(0 if style is None else 1, el("w:keepNext"))
