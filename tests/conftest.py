@@ -33,6 +33,29 @@ def _private_code_cache(tmp_path_factory) -> None:
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _every_docx_validated():
+    """Each Word file a test renders is checked against the OOXML schema and read back."""
+    from ooxml_checks import docx_problems
+
+    import reportkit.render as render_package
+    from reportkit.render.docx import render as render_module
+
+    original = render_module.render_docx
+
+    def checked(report, out_path, *args, **kwargs):
+        result = original(report, out_path, *args, **kwargs)
+        problems = docx_problems(Path(out_path))
+        assert not problems, "生成的 Word 文件未通过校验：\n" + "\n".join(problems[:20])
+        return result
+
+    render_module.render_docx = checked
+    render_package.render_docx = checked
+    yield
+    render_module.render_docx = original
+    render_package.render_docx = original
+
+
 @pytest.fixture
 def seed000(tmp_path: Path) -> Path:
     """Seed 000's facts with a body in every section."""

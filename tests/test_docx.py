@@ -91,8 +91,8 @@ def test_cover_intro_and_chapter_four(mini) -> None:
 def test_markdown_elements(mini) -> None:
     _, document, path = mini
     styled = {t: s for s, t in ((p.style.name, p.text) for p in document.paragraphs)}
-    assert styled["1. 贯彻执行国家、省、市有关口岸工作的法律、法规和政策。"] == "List"
-    assert styled["◦ 入境人员闭环管理"] == "List 2"
+    assert styled["1.\t贯彻执行国家、省、市有关口岸工作的法律、法规和政策。"] == "List"
+    assert styled["◦\t入境人员闭环管理"] == "List 2"
     assert styled["（1）口岸通关效率进一步提升。"] == "List"
     assert styled["季度支出进度按季度末累计支出计算。"] == "Quote"
     assert styled["全年围绕口岸疫情防控和通关便利化开展工作，重点任务均按期完成。"] == "Normal"  # 中文软换行无空格
@@ -238,20 +238,54 @@ FORMATS = [
 ]
 
 
+def _effective(styles, name: str, path: str, attr: str) -> str | None:
+    """A style's value for `path`/@attr, as Word resolves it: the style, then what it is based on,
+    then the document defaults."""
+    by_id = {s.get(qn("w:styleId")): s for s in styles.iterchildren(qn("w:style"))}
+    style = _style(styles, name)
+    while style is not None:
+        found = style.find(path)
+        if found is not None and found.get(qn(attr)) is not None:
+            return found.get(qn(attr))
+        if found is not None and attr == "w:val" and found.get(qn(attr)) is None:
+            return "1"  # <w:b/>: on
+        based = style.find(qn("w:basedOn"))
+        style = by_id.get(based.get(qn("w:val"))) if based is not None else None
+    found = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{path}")
+    return None if found is None else found.get(qn(attr))
+
+
 @pytest.mark.parametrize(("name", "east", "size", "bold"), FORMATS)
 def test_styles_fonts_and_sizes(mini, name: str, east: str, size: str, bold: bool) -> None:
     styles = mini[1].styles.element
-    style = _style(styles, name)
+    fonts = f"{qn('w:rPr')}/{qn('w:rFonts')}"
+    assert _effective(styles, name, fonts, "w:eastAsia") == east
+    assert _effective(styles, name, fonts, "w:ascii") == ("宋体" if name == "footer" else "Times New Roman")
+    assert _effective(styles, name, f"{qn('w:rPr')}/{qn('w:sz')}", "w:val") == size
+    assert (_effective(styles, name, f"{qn('w:rPr')}/{qn('w:b')}", "w:val") == "1") == bold
+
+
+@pytest.mark.parametrize("name", ["List", "List 2", "List 3", "Quote", "heading 3", "heading 4",
+                                  "caption", "封面信息", "表格文字", "代码", "附注"])
+def test_styles_inherit_from_the_body_style(mini, name: str) -> None:
+    """A user who changes 正文 in Word changes these too: they restate no font that 正文 sets."""
+    style = _style(mini[1].styles.element, name)
+    assert style.find(qn("w:basedOn")) is not None
     fonts = style.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
-    assert fonts.get(qn("w:eastAsia")) == east
-    assert fonts.get(qn("w:ascii")) == ("宋体" if name == "footer" else "Times New Roman")
-    assert style.find(f"{qn('w:rPr')}/{qn('w:sz')}").get(qn("w:val")) == size
-    assert (style.find(f"{qn('w:rPr')}/{qn('w:b')}") is not None) == bold
+    if name not in ("代码",):
+        assert fonts is None or fonts.get(qn("w:ascii")) is None
+    if name in ("List", "List 2", "List 3", "Quote", "heading 3", "heading 4", "封面信息"):
+        assert style.find(f"{qn('w:rPr')}/{qn('w:sz')}") is None  # 三号 from 正文
+        assert style.find(f"{qn('w:pPr')}/{qn('w:spacing')}") is None or name == "封面信息"
 
 
-def test_every_font_names_its_east_asian_face(mini) -> None:
-    fonts = mini[1].styles.element.iter(qn("w:rFonts"))
-    assert all(f.get(qn("w:eastAsia")) for f in fonts)
+def test_every_style_has_an_east_asian_face(mini) -> None:
+    styles = mini[1].styles.element
+    fonts = f"{qn('w:rPr')}/{qn('w:rFonts')}"
+    for style in styles.iterchildren(qn("w:style")):
+        if style.get(qn("w:type")) == "paragraph":
+            name = style.find(qn("w:name")).get(qn("w:val"))
+            assert _effective(styles, name, fonts, "w:eastAsia"), name
 
 
 def test_body_paragraph_format(mini) -> None:

@@ -29,13 +29,14 @@ from docx import Document
 from docx.oxml.ns import qn
 from lxml import etree
 from markdown_it import MarkdownIt
+from ooxml_checks import docx_problems
 
 from reportkit.assemble.markdown import parse, parser
 from reportkit.render.docx.markdown import Story, render_tokens
 from reportkit.render.docx.package import add_footnotes
 from reportkit.render.docx.render import default_template
 from reportkit.render.docx.styles import StyleMap
-from reportkit.render.docx.xml import text_paragraph
+from reportkit.render.docx.xml import east_asian_hints, text_paragraph
 
 DATA = Path(__file__).parent / "data" / "commonmark" / "commonmark-spec-0.31.2.json"
 EXAMPLES = json.loads(DATA.read_text(encoding="utf-8"))
@@ -87,8 +88,8 @@ def _text(element: etree._Element) -> str:
 
 
 @pytest.fixture(scope="module")
-def word_texts(tmp_path_factory: pytest.TempPathFactory) -> dict[int, str]:
-    """Example number → the text of its Word rendering, footnotes last."""
+def corpus_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """All examples in one Word file, in the default template."""
     root = tmp_path_factory.mktemp("commonmark")
     document = Document(str(default_template()))
     body = document.element.body
@@ -102,9 +103,16 @@ def word_texts(tmp_path_factory: pytest.TempPathFactory) -> dict[int, str]:
         for element in render_tokens(parse(example["markdown"]), story, root / "content"):
             end.addprevious(element)
     add_footnotes(document, story.footnotes)
+    east_asian_hints(body)
     path = root / "commonmark.docx"
     document.save(str(path))
+    return path
 
+
+@pytest.fixture(scope="module")
+def word_texts(corpus_docx: Path) -> dict[int, str]:
+    """Example number → the text of its Word rendering, footnotes last."""
+    path = corpus_docx
     reread = Document(str(path))
     notes = {}
     for rel in reread.part.rels.values():
@@ -122,6 +130,10 @@ def word_texts(tmp_path_factory: pytest.TempPathFactory) -> dict[int, str]:
             refs = block.iter(qn("w:footnoteReference"))
             texts[current] += " " + _text(block) + "".join(" " + notes[r.get(qn("w:id"))] for r in refs)
     return texts
+
+
+def test_the_corpus_document_passes_the_schema_and_reads_back(corpus_docx: Path) -> None:
+    assert docx_problems(corpus_docx) == []
 
 
 def test_every_example_is_in_the_document(word_texts: dict[int, str]) -> None:

@@ -50,7 +50,8 @@ def pictures(elements: list) -> int:
 def test_local_picture_is_embedded_and_scaled_to_the_page(story: Story) -> None:
     elements = render(story, "![示意图](images/chart.png)")
     assert pictures(elements) == 1
-    assert texts(elements) == [("Figure", "")]
+    assert texts(elements) == [("Figure", ""), ("FigureCaption", "图1 示意图")]  # alt text as caption
+    assert elements[0].find(f".//{qn('wp:docPr')}").get("descr") == "示意图"
     extent = elements[0].find(f".//{qn('wp:extent')}")
     assert 0 < int(extent.get("cx")) <= 8845 * 635
 
@@ -94,9 +95,26 @@ def test_other_pictures_show_their_alt_text(story: Story, src: str, monkeypatch:
 def test_lists_take_labels_and_depth_styles(story: Story) -> None:
     elements = render(story, "3. 甲\n4. 乙\n   - 丙\n     1) 丁\n\n-\n  ```\n  代码\n  ```\n")
     assert texts(elements) == [
-        ("List", "3. 甲"), ("List", "4. 乙"), ("List2", "◦ 丙"), ("List3", "（1）丁"),
-        ("Code", "• 代码"),  # the label goes into the item's first block
+        ("List", "3.甲"), ("List", "4.乙"), ("List2", "◦丙"), ("List3", "（1）丁"),
+        ("Code", "•代码"),  # the label goes into the item's first block
     ]
+    # A tab, not a space, after "3." and "•": the text lines up at the hanging indent.
+    tabs = [len(e.findall(f"{qn('w:r')}/{qn('w:tab')}")) for e in elements]
+    assert tabs == [1, 1, 1, 0, 1]
+
+
+def test_links_keep_their_address(story: Story) -> None:
+    elements = render(story, "见[财政局网站](https://czj.example.gov.cn/a?b=1)和 <https://x.example.cn>。\n")
+    p = elements[0]
+    links = p.findall(qn("w:hyperlink"))
+    assert len(links) == 2
+    rels = story.part.rels
+    assert [rels[link.get(qn("r:id"))].target_ref for link in links] == [
+        "https://czj.example.gov.cn/a?b=1", "https://x.example.cn"]
+    assert links[0].find(f"{qn('w:r')}/{qn('w:rPr')}/{qn('w:rStyle')}").get(qn("w:val")) == "Hyperlink"
+    text = "".join(t.text for t in p.iter(qn("w:t")))
+    # Printed, the address follows the words; an autolink is its own address.
+    assert text == "见财政局网站（https://czj.example.gov.cn/a?b=1）和 https://x.example.cn。"
 
 
 def test_code_block_keeps_lines_and_spaces(story: Story) -> None:

@@ -139,12 +139,18 @@ def docx_texts(path: Path, report: Report) -> tuple[list[str], list[str]]:
     document = docx.Document(str(path))
     headings = [b.heading for b in report.blocks]
     chunks: list[list[str]] = [[]]  # chunk 0: before the first heading (the intro)
+    for link in list(document.element.body.iter(W + "hyperlink")):  # the printed address: Word only
+        after = link.getnext()
+        if after is not None and "".join(after.itertext()).startswith("（"):
+            after.getparent().remove(after)
     for element in document.element.body.iterchildren():
         if element.tag == W + "p":
             p = Paragraph(element, document)
             style = p.style.name if p.style is not None else ""
             if style == "附件标识":
                 break  # the annex follows the last chapter
+            if style == "图题":
+                continue  # Word captions a picture with its alt text; the HTML shows it as alt
             if style.startswith(("封面", "toc", "TOC")):
                 chunks[0] = []  # the cover and the table of contents are not the intro
                 continue

@@ -57,5 +57,6 @@ def test_word_file_uses_heading_styles_and_typed_numbers(seed000: Path) -> None:
     assert body[0] == ("Heading 3", "1.资金管理情况")
     assert body[1] == ("Heading 4", "（1）政府采购执行情况")
     texts = [text for _, text in body]
-    assert "2. 项目管理情况" in texts and "1. 第一条" in texts and "2. 第二条" in texts
+    # The number as typed, a tab to the List style's hanging indent, no added space.
+    assert "2.\t项目管理情况" in texts and "1.\t第一条" in texts and "2.\t第二条" in texts
     assert not any(t.startswith("3.") for t in texts)

@@ -44,7 +44,7 @@ def _markdown(report: Report, file: str) -> str:
 
 def _table_lines(markdown: str) -> list[list[str]]:
     return [[c.strip() for c in line.strip("|").split("|")] for line in markdown.splitlines()
-            if line.startswith("|") and ":---:" not in line]
+            if line.startswith("|") and not set(line) <= set("|-: ")]
 
 
 SEED_QUARTERLY = [
