@@ -49,6 +49,13 @@ def _cjk_fonts() -> str | None:
     return "fc-list" if "Noto Sans CJK" in listed or "Noto Serif CJK" in listed else None
 
 
+def _kai_font() -> str | None:
+    if shutil.which("fc-list") is None:
+        return None
+    listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout
+    return "fc-list" if "AR PL UKai" in listed else None
+
+
 TOOLS = {
     "soffice": Tool("LibreOffice（soffice）", "libreoffice-writer-nogui", "libreoffice-writer",
                     "--cask libreoffice",
@@ -61,6 +68,8 @@ TOOLS = {
                             paths=("/Applications/Chromium.app/Contents/MacOS/Chromium",))),
     "cjk-fonts": Tool("Noto CJK 字体", "fonts-noto-cjk", "google-noto-sans-cjk-fonts google-noto-serif-cjk-fonts",
                       "--cask font-noto-sans-cjk-sc font-noto-serif-cjk-sc", _cjk_fonts),
+    "kai-font": Tool("楷体的替代字体 AR PL UKai", "fonts-arphic-ukai", "cjkuni-ukai-fonts",
+                     "--cask font-ar-pl-ukai", _kai_font),
 }
 
 

@@ -99,6 +99,7 @@ def _font_of(pages, text: str) -> str:
     raise AssertionError(f"{text} not in the PDF")
 
 
+@pytest.mark.needs("kai-font")
 def test_each_style_gets_a_font_of_its_kind(example_pdf: Path) -> None:
     """仿宋/宋体 → a serif, 黑体 → a sans, 楷体 → a Kai; never one fallback for all."""
     listed = subprocess.run(["pdffonts", str(example_pdf)], capture_output=True, text=True, check=True).stdout
