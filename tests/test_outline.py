@@ -374,3 +374,44 @@ def test_an_annex_in_an_earlier_chapter_gets_landscape_pages_of_its_own(tmp_path
     assert text.index("部门整体支出绩效评价指标评分情况表") < text.index("三、总体评价和整改措施")
     assert _styled(document, "附件标识") == ["附件"]  # the other annex (自评表) is the only 附件 left
     assert "部门整体支出绩效评价指标评分情况表" in _html(root)
+
+
+def test_a_template_syntax_error_is_found_when_the_outline_loads(tmp_path: Path) -> None:
+    path = _copy_default(tmp_path)
+    _edit(path, "{% endfor %}。评价等级", "{% endfo %}。评价等级")
+    with pytest.raises(ReportError) as caught:
+        load_outline(path.name, tmp_path)
+    exc = caught.value
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert exc.key == "chapters.3.template" and "endfo" in exc.message
+    # a folded (>-) template is one line to Jinja: the message points at its first line
+    assert lines[exc.line - 2].strip() == "template: >-" and "{% endfo %}" in lines[exc.line]
+
+
+def test_a_generated_section_needs_no_file_and_numbers_its_tables_in_its_chapter(tmp_path: Path) -> None:
+    from reportkit.build import build
+
+    root = _folder(tmp_path, REPO, None)
+    path = _copy_default(root)
+    _use(root, path.name)
+    _edit(path, "      - {key: 2-1-主要履职目标, number: （一）, title: 主要履职目标, guidance: 年度主要履职目标逐条列出。}\n",
+          "      - key: 2-1-年度目标\n        number: （一）\n        title: 主要履职目标\n        generated: true\n"
+          "        template: |-\n          全年调整后预算 {{ budget.adjusted | wan }} 万元。\n\n"
+          "          {{ tables.procurement(caption=\"政府采购执行情况\") }}\n")
+    result = build(root)
+    block = next(b for b in result.report.blocks if b.key == "2-1-年度目标")
+    assert block.source is None and "表2-1 政府采购执行情况" in block.markdown
+    assert "（一）主要履职目标" in _styled(_docx(root), "Heading 2")
+    stray = [f for f in check_report(root).findings if f.file == "content/2-1-主要履职目标.md"]
+    assert stray and "不属于提纲" in stray[0].message  # the old file is no longer read
+
+
+def test_the_preview_watches_the_outline_file(seed000: Path) -> None:
+    from reportkit.preview.server import Draft
+
+    path = _copy_default(seed000)
+    _use(seed000, path.name)
+    draft = Draft(seed000, lambda line: None)
+    assert draft.build.ok and path in draft.watched()
+    _edit(path, 'title: "{主体}主要职能"', 'title: "{主体}职能配置"')
+    assert draft.poll() and draft.build.ok and "（一）部门职能配置" in draft.build.fragment

@@ -260,7 +260,7 @@ def _read_section(paths: Paths, outline: Outline, section: Section, context: dic
         text = render_text(read_text(path, root=paths.root, limit=MAX_SECTION_BYTES, kind="章节文件"), context, rel)
     if generated:
         text = f"{generated}\n\n{text}" if text else generated
-    markdown, captions = number_captions(text, outline.chapter_number(section.file or ""), captions)
+    markdown, captions = number_captions(text, outline.chapter_number(section), captions)
     return Block(2, section.number, section.title, rel, markdown, parse(markdown), key=section.key), captions
 
 

@@ -19,6 +19,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment, TemplateSyntaxError
+
 from ..errors import ReportError
 from .yamlio import Located, load_yaml
 
@@ -40,6 +42,7 @@ AUTO = "auto"
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _KEY = re.compile(r"^[^\s/\\:*?\"<>|{}]+$")  # a key is also a file name
 CN_DIGITS = "一二三四五六七八九十"
+_SYNTAX = Environment()  # parses templates for their syntax; never renders
 
 TOP_KEYS = ("id", "title", "match", "cover", "intro", "chapters", "annexes")
 MATCH_KEYS = ("frameworks", "kind", "level")
@@ -127,10 +130,10 @@ class Outline:
     def chapter_of(self, section: Section) -> Chapter | None:
         return next((ch for ch in self.chapters if section in ch.sections), None)
 
-    def chapter_number(self, file: str) -> int | None:
+    def chapter_number(self, section: Section) -> int | None:
         """1 for the first chapter (一、): the N of its tables' 表N-M; None for the intro."""
         for index, chapter in enumerate(self.chapters, start=1):
-            if any(s.file == file for s in chapter.sections):
+            if section in chapter.sections:
                 return index
         return None
 
@@ -234,6 +237,12 @@ class _Reader:
         line = self.located.line(f"{path}.template")
         if line and re.search(r":\s*[|>][-+0-9]*\s*(#.*)?$", self.source_line(line)):
             line += 1  # a block scalar: the text starts on the next line
+        try:  # the syntax only; names and values are checked when the report is built
+            _SYNTAX.parse(value)
+        except TemplateSyntaxError as exc:
+            raise ReportError(f"{where}：template 的 {{{{ }}}} 写法有误：{exc.message}", file=self.located.file,
+                              line=(line or 1) + (exc.lineno or 1) - 1, key=f"{path}.template",
+                              expected="{{ 名称 }}、{% for … %}…{% endfor %}、{% if … %}…{% endif %}") from None
         return value.rstrip("\n"), line
 
     def source_line(self, line: int) -> str:
