@@ -7,6 +7,7 @@ The library API (what the commands, tests and other programs call), imported on 
     build_report(root)     write the docx, html and scores.json into build/ atomically
     check_report(root)     every finding about the folder, without building
     import_report(docx)    a new report folder from last year's Word file
+    batch(paths, jobs=…)   many report folders built in a process pool, with 汇总.xlsx/汇总.html
     ReportError            bad input: a Chinese message naming file, line and key
 """
 
@@ -24,6 +25,8 @@ _API = {
     "check_report": "reportkit.check:check_report",
     "CheckResult": "reportkit.check:CheckResult",
     "import_report": "reportkit.importer:import_report",
+    "batch": "reportkit.bulk:batch",
+    "BatchResult": "reportkit.bulk:BatchResult",
     "ReportError": "reportkit.errors:ReportError",
 }
 

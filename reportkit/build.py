@@ -56,13 +56,14 @@ def _write_all(targets: dict[Path, Callable[[Path], None]], staged: dict[Path, P
                 tmp.unlink()
 
 
-def build(root: Path, template: Path | None = None, pdf: bool = False) -> BuildResult:
+def build(root: Path, template: Path | None = None, pdf: bool = False, out: Path | None = None) -> BuildResult:
+    """Write the report's outputs into `out` (default: the folder's build/)."""
     from .render import render_docx
 
     if pdf and find_soffice() is None:  # fail before any work, with the install hint
         raise ReportError(PDF_MISSING, expected=PDF_HINT)
     report = _load_finished(root)
-    out = report.paths.build
+    out = Path(out) if out is not None else report.paths.build
     template = template or _configured_template(report)
     docx = out / docx_name(report)
     staged: dict[Path, Path] = {}

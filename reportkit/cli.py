@@ -21,6 +21,7 @@ COMMANDS = (
     "reportkit.commands.check",
     "reportkit.commands.schema",
     "reportkit.commands.names",
+    "reportkit.commands.batch",
 )
 
 
