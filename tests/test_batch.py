@@ -237,5 +237,6 @@ def test_ctrl_c_keeps_finished_units_and_leaves_no_partial_file(tmp_path: Path) 
         assert sorted(p.suffix for p in folder.iterdir()) == [".docx", ".html", ".json"]
     rows = list(load_workbook(out / "汇总.xlsx")["汇总"].iter_rows(values_only=True))
     statuses = [row[rows[0].index("状态")] for row in rows[1:]]
-    # A unit that finished just as Ctrl-C came may have whole outputs yet no result.
-    assert 3 <= statuses.count(OK) <= len(done) and "已中断" in statuses
+    # A unit whose outputs were in place just as Ctrl-C came (one per worker at most) may
+    # have no result yet: its folder is whole all the same.
+    assert len(done) - 2 <= statuses.count(OK) <= len(done) and "已中断" in statuses
