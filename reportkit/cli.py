@@ -14,6 +14,7 @@ COMMANDS = (
     "reportkit.commands.build",
     "reportkit.commands.score",
     "reportkit.commands.frameworks",
+    "reportkit.commands.framework",
     "reportkit.commands.outlines",
     "reportkit.commands.import_",
     "reportkit.commands.preview",

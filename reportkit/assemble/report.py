@@ -18,6 +18,7 @@ from ..compute import (
     load_framework,
     nested,
     score_report,
+    with_defined,
 )
 from ..errors import ReportError
 from ..load import (
@@ -340,7 +341,7 @@ def load_scores(root: Path) -> tuple[Paths, Facts, Framework, dict, Scores]:
         if exc.file is None:  # the reference itself is wrong: point at it in the facts file
             exc.file, exc.line = facts.file, facts.line("report.framework")
         raise
-    metrics = compute_metrics(facts, framework.settings)
+    metrics = with_defined(framework.metrics, compute_metrics(facts, framework.settings))  # the framework's own metrics too
     scores = score_report(framework, facts, metrics)
     return paths, facts, framework, metrics, scores
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..assemble import template_context
-from ..compute import Framework, Scores, compute_metrics, load_framework, score_report
+from ..compute import Framework, Scores, compute_metrics, load_framework, score_report, with_defined
 from ..errors import ReportError
 from ..findings import (
     CONFIG,
@@ -325,6 +325,8 @@ def check_report(root: Path) -> CheckResult:
     if facts is not None:
         framework = _framework(facts, paths, findings)
         metrics = compute_metrics(facts, framework.settings if framework else None)
+        if framework is not None:
+            metrics = with_defined(framework.metrics, metrics)
         scores = _score(framework, facts, metrics, paths, findings) if framework else None
         if scores is not None:
             try:

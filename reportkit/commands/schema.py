@@ -18,10 +18,17 @@ EPILOG = (
 def add_arguments(parser) -> None:  # noqa: ANN001
     parser.epilog = EPILOG
     parser.add_argument("-o", "--output", type=Path, help="写入此文件（默认输出到终端）")
+    parser.add_argument("--framework", action="store_true",
+                        help="输出评价指标体系文件（frameworks/*.yaml）的 JSON Schema，而不是事实文件的")
 
 
 def run(args) -> int:  # noqa: ANN001
-    text = schema_json()
+    if args.framework:
+        from ..compute import framework_schema_json
+
+        text = framework_schema_json()
+    else:
+        text = schema_json()
     if args.output is None:
         print(text, end="")
         return 0

@@ -13,6 +13,7 @@ from importlib import import_module
 _EXPORTS = {
     "Framework": ".framework",
     "load_framework": ".framework",
+    "parse_framework": ".framework",
     "plain_f": ".framework",
     "shipped_dir": ".framework",
     "shipped_ids": ".framework",
@@ -29,6 +30,10 @@ _EXPORTS = {
     "Quotient": ".values",
     "Rate": ".values",
     "Score": ".values",
+    "DefinedMetric": ".defined",
+    "with_defined": ".defined",
+    "framework_schema": ".framework_schema",
+    "framework_schema_json": ".framework_schema",
 }
 
 __all__ = sorted(_EXPORTS)

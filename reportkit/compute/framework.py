@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,9 @@ from typing import Any
 from ..errors import ReportError
 from ..load import ADJUSTMENT_KINDS, BY_PATH, CONTRACT_KINDS, Located, load_yaml
 from ..numbers import ROUNDING_MODES, plain
-from .metrics import METRIC_SETTINGS
-from .rules import ONE_OF, RULES, names_of_kind, parse_bands, part_points
+from .defined import OPERATIONS, DefinedMetric, needs_of
+from .metrics import METRIC_SETTINGS, NEEDS
+from .rules import CHOICES, ONE_OF, RULES, names_of_kind, parse_bands, part_points
 
 SETTINGS_CHOICES = {
     "rounding": tuple(ROUNDING_MODES),
@@ -56,7 +58,8 @@ ANNEX_DEFAULTS: dict[str, dict[str, Any]] = {
 DEFAULT_GRADES = ((Fraction(90), "优"), (Fraction(80), "良"), (Fraction(60), "中"), (Fraction(0), "差"))
 LEVELS = ("市", "区")
 
-TOP_KEYS = ("id", "title", "caption", "year", "level", "total", "settings", "annex", "grades", "wording", "notes", "levels")
+TOP_KEYS = ("id", "title", "caption", "year", "level", "total", "source", "settings", "annex", "grades", "wording",
+            "notes", "metrics", "levels")
 LEVEL_KEYS = ("name", "weight", "groups")
 GROUP_KEYS = ("name", "weight", "indicators")
 INDICATOR_KEYS = ("name", "weight", "description", "standard", "parts", "zero_if")
@@ -116,6 +119,12 @@ class Framework:
     notes: tuple[str, ...] = ()
     wording: dict[str, dict[str, str]] = field(default_factory=dict)
     indicators: tuple[Indicator, ...] = field(default=())
+    source: str = ""  # where the table comes from (notice, 文号, year)
+    metrics: tuple[DefinedMetric, ...] = ()  # the framework's own metrics (compute/defined.py)
+
+    @cached_property
+    def metric_needs(self) -> dict[str, tuple[str, ...]]:
+        return needs_of(self.metrics, NEEDS)
 
     def grade(self, total: Fraction) -> str:
         return next(name for low, name in self.grades if total >= low)
@@ -135,6 +144,7 @@ class _Reader:
 
     def __init__(self, located: Located):
         self.located = located
+        self.defined: tuple[DefinedMetric, ...] = ()  # the framework's metrics, read before the levels
 
     def fail(self, message: str, path: str, expected: str | None = None) -> ReportError:
         return ReportError(message, file=self.located.file, line=self.located.line(path) or 1,
@@ -149,12 +159,14 @@ class _Reader:
                 raise self.fail(f"{where}中有未知的键“{key}”", kpath, "、".join(allowed))
         return node
 
-    def number(self, value: Any, where: str, path: str, positive: bool = False) -> Fraction:
+    def number(self, value: Any, where: str, path: str, positive: bool = False, signed: bool = False) -> Fraction:
         if isinstance(value, bool) or not isinstance(value, (int, Decimal, Fraction)):
             raise self.fail(f"{where}：需要数字，写的是“{value}”", path, "不带单位的数字，如 1.5")
         if isinstance(value, Decimal) and not value.is_finite():
             raise self.fail(f"{where}：“{value}”不是有限的数字", path, "不带单位的数字，如 1.5")
         number = Fraction(value)
+        if signed:
+            return number
         if number < 0 or (positive and number == 0):
             raise self.fail(f"{where}：不能为{'负数' if number < 0 else ' 0'}（写的是 {value}）", path,
                             "大于 0 的数字" if positive else "不小于 0 的数字")
@@ -225,6 +237,19 @@ class _Reader:
     def param(self, kind: str, value: Any, where: str, path: str) -> Any:
         if kind == "number":
             return self.number(value, where, path)
+        if kind == "signed":  # a threshold in percent; a change against last year may be negative
+            return self.number(value, where, path, signed=True)
+        if kind in CHOICES:
+            if value not in CHOICES[kind]:
+                raise self.fail(f"{where}：“{value}”不是可选的值", path,
+                                "、".join(f"{k}（{v}）" for k, v in CHOICES[kind].items()))
+            return value
+        if kind == "signed_bands":
+            try:
+                return parse_bands(value, signed=True)
+            except ValueError as exc:
+                raise self.fail(f"{where}：{exc}", path,
+                                '覆盖全部变动率的区间到分值的映射，如 {"(-inf, 0]": 3, "(0, 10]": 1, "(10, inf)": 0}') from None
         if kind == "flag":
             if not isinstance(value, bool):
                 raise self.fail(f"{where}：需要 true 或 false，写的是“{value}”", path, "true 或 false")
@@ -241,6 +266,8 @@ class _Reader:
                 raise self.fail(f"{where}：需要“情形: 分值”的映射", path, "如 {按规定公开: 1.5, 公开但有缺陷: 1, 未公开: 0}")
             return {str(k): self.number(v, where, f"{path}.{k}") for k, v in value.items()}
         names = names_of_kind(kind)
+        if kind in ("rate", "amount"):  # the framework's own metrics: rates are amounts too
+            names = names | {m.name for m in self.defined if m.is_rate or kind == "amount"}
         if value not in names:
             what = {"rate": "比率指标", "count": "计数事实", "enum": "有固定选项的事实", "bool": "是/否事实"}.get(kind, "事实或计算指标")
             raise self.fail(f"{where}：“{value}”不是可用的{what}", path, "、".join(sorted(names)))
@@ -261,6 +288,47 @@ class _Reader:
                     f"三级指标“{indicator}”：参考评分标准中写的“{match.group(0)}”超过指标分值 {plain_f(weight)} 分",
                     f"{path}.standard", "评分标准中的分值与指标分值一致（调整分值后请同时修改标准文字）",
                 )
+
+
+def _defined(reader: _Reader, raw: Any) -> tuple[DefinedMetric, ...]:
+    """The framework's `metrics:` block, each operand a known fact or metric (or one above it)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise reader.fail("metrics 应是“指标名: {title: 名称, ratio: [分子, 分母]}”的映射", "metrics",
+                          "如 budget.completion_rate: {title: 预算完成率, ratio: [budget.spent, budget.initial]}")
+    known = names_of_kind("amount") | names_of_kind("count")
+    found: list[DefinedMetric] = []
+    for name, spec in raw.items():
+        path = f"metrics.{name}"
+        where = f"自定义指标“{name}”"
+        name = str(name)
+        if name in known or any(m.name == name for m in found):
+            raise reader.fail(f"{where}与已有的事实或指标重名", path, "另取一个名称，如 budget.completion_rate")
+        if not isinstance(spec, dict):
+            raise reader.fail(f"{where}应写成 {{title: 名称, 运算: [项, 项]}}", path, "运算：" + "、".join(OPERATIONS))
+        operations = [k for k in spec if k in OPERATIONS]
+        extra = [k for k in spec if k not in OPERATIONS and k != "title"]
+        if extra:
+            raise reader.fail(f"{where}：未知的键“{extra[0]}”", f"{path}.{extra[0]}",
+                              "title 和以下运算之一：" + "、".join(f"{k}（{v[1]}）" for k, v in OPERATIONS.items()))
+        if len(operations) != 1:
+            raise reader.fail(f"{where}需要且只能有一种运算", path,
+                              "以下之一：" + "、".join(f"{k}（{v[1]}）" for k, v in OPERATIONS.items()))
+        operation = operations[0]
+        operands = spec[operation]
+        count, meaning = OPERATIONS[operation]
+        if not isinstance(operands, list) or (len(operands) != count if count else len(operands) < 2):
+            raise reader.fail(f"{where}：{operation} 的运算项个数不对", f"{path}.{operation}",
+                              f"{meaning}；写成列表，如 [budget.spent, budget.initial]")
+        usable = known | {m.name for m in found}
+        for operand in operands:
+            if not isinstance(operand, str) or operand not in usable:
+                raise reader.fail(f"{where}：“{operand}”不是已知的事实或指标", f"{path}.{operation}",
+                                  "事实文件中的键、reportkit names 列出的指标名，或本文件中在它之前定义的指标")
+        found.append(DefinedMetric(name, str(spec.get("title") or name), operation, tuple(operands),
+                                   reader.located.line(path)))
+    return tuple(found)
 
 
 def _settings(reader: _Reader, raw: Any) -> dict[str, Any]:
@@ -333,6 +401,7 @@ def parse_framework(data: Any, located: Located) -> Framework:
     if not isinstance(notes, (list, tuple)):
         raise reader.fail("附注 notes 应是文字列表", "notes", "每条附注一行，以“- ”开头")
 
+    reader.defined = _defined(reader, data.get("metrics"))
     levels, indicators = [], []
     for li, lraw in enumerate(reader.items(data, "levels", "框架", "")):
         lpath = f"levels.{li}"
@@ -402,6 +471,8 @@ def parse_framework(data: Any, located: Located) -> Framework:
         notes=tuple(str(n) for n in notes),
         wording=_wording(reader, data.get("wording")),
         indicators=tuple(indicators),
+        source=str(data.get("source") or ""),
+        metrics=reader.defined,
     )
 
 

@@ -44,12 +44,16 @@ class RuleContext:
     judgements: tuple[Judgement, ...]
     settings: dict[str, Any]
     used: list[str] = field(default_factory=list)  # every fact or metric the rule read, in order
+    needs: dict[str, tuple[str, ...]] = field(default_factory=dict)  # of the framework's own metrics
 
     def value(self, name: str) -> Any:
         value = self.optional(name)
         if value is None:
-            raise Missing(NEEDS.get(name, (name,)))
+            raise Missing(self.facts_behind(name))
         return value
+
+    def facts_behind(self, name: str) -> tuple[str, ...]:
+        return self.needs.get(name) or NEEDS.get(name, (name,))
 
     def optional(self, name: str) -> Any:
         if name not in self.used:
@@ -67,12 +71,12 @@ def pct(value: Fraction) -> str:
 
 # --- bands -----------------------------------------------------------------------------
 
-_BAND = re.compile(r"^\s*([\[(])\s*(\d+(?:\.\d+)?)\s*,\s*(\d+(?:\.\d+)?|inf)\s*([\])])\s*$")
+_BAND = re.compile(r"^\s*([\[(])\s*(-?\d+(?:\.\d+)?|-inf)\s*,\s*(-?\d+(?:\.\d+)?|inf)\s*([\])])\s*$")
 
 
 @dataclass(frozen=True)
 class Band:
-    low: Fraction
+    low: Fraction | None  # None: no lower bound (signed bands only)
     low_inclusive: bool
     high: Fraction | None  # None: no upper bound
     high_inclusive: bool
@@ -80,17 +84,18 @@ class Band:
     text: str
 
     def contains(self, x: Fraction) -> bool:
-        above = x >= self.low if self.low_inclusive else x > self.low
+        above = self.low is None or (x >= self.low if self.low_inclusive else x > self.low)
         if self.high is None:
             return above
         below = x <= self.high if self.high_inclusive else x < self.high
         return above and below
 
 
-def parse_bands(raw: Any) -> list[Band]:
+def parse_bands(raw: Any, signed: bool = False) -> list[Band]:
     """Bands in interval notation over percentages: "[0, 90)": 3, "[90, 100]": 2, "(100, inf)": 0.
 
-    They must cover every value from 0 up without gap or overlap, so exactly one applies.
+    They must cover every value from 0 up without gap or overlap, so exactly one applies;
+    signed bands (a change against last year may fall) cover every value from -inf instead.
     """
     if not isinstance(raw, dict) or not raw:
         raise ValueError('需要区间到分值的映射，如 "[0, 90)": 3')
@@ -100,14 +105,21 @@ def parse_bands(raw: Any) -> list[Band]:
         if not match:
             raise ValueError(f"区间“{text}”格式不对，应写成 [90, 100] 或 [0, 90) 或 (100, inf)")
         lo_b, lo, hi, hi_b = match.groups()
+        if (lo.startswith("-") or hi.startswith("-")) and not signed:
+            raise ValueError(f"区间“{text}”不能有负数：这个比率不会小于 0")
+        if hi == "-inf" or lo == "inf":
+            raise ValueError(f"区间“{text}”的上下限写反了")
         high = None if hi == "inf" else Fraction(hi)
-        if high is not None and high <= Fraction(lo):
+        low = None if lo == "-inf" else Fraction(lo)
+        if high is not None and low is not None and high <= low:
             raise ValueError(f"区间“{text}”的上限应大于下限")
         if isinstance(score, bool) or not isinstance(score, (int, Decimal)) or score < 0:
             raise ValueError(f"区间“{text}”的分值应为不小于 0 的数字，写的是“{score}”")
-        bands.append(Band(Fraction(lo), lo_b == "[", high, hi_b == "]", Fraction(score), str(text)))
-    bands.sort(key=lambda b: (b.low, not b.low_inclusive))
-    if bands[0].low != 0 or not bands[0].low_inclusive:
+        bands.append(Band(low, lo_b == "[", high, hi_b == "]", Fraction(score), str(text)))
+    bands.sort(key=lambda b: (b.low is not None, b.low or 0, not b.low_inclusive))
+    if signed and bands[0].low is not None:
+        raise ValueError("区间必须从 (-inf 开始")
+    if not signed and (bands[0].low != 0 or not bands[0].low_inclusive):
         raise ValueError("区间必须从 [0 开始")
     for prev, nxt in zip(bands, bands[1:], strict=False):
         if prev.high is None or prev.high != nxt.low or prev.high_inclusive == nxt.low_inclusive:
@@ -173,7 +185,7 @@ class Quotient:
 def _quotient(params: dict, ctx: RuleContext) -> Quotient:
     if ctx.optional(params["denominator"]) is None:  # name every fact still needed, not only the first
         missing = [params["denominator"]] + [params["numerator"]] * (ctx.optional(params["numerator"]) is None)
-        raise Missing(tuple(f for name in missing for f in NEEDS.get(name, (name,))))
+        raise Missing(tuple(f for name in missing for f in ctx.facts_behind(name)))
     den = Fraction(ctx.value(params["denominator"]))
     if den == 0:
         num = ctx.optional(params["numerator"])
@@ -294,6 +306,117 @@ def _counted_kinds(ctx: RuleContext) -> str:
     return text + (f"；未计入{listed(False)}" if listed(False) else "")
 
 
+def _steps(over: Fraction, counting: str) -> Fraction:
+    """How many points a deduction counts: whole points begun past the threshold, or exactly."""
+    if counting == "proportional":
+        return over
+    return Fraction(over.numerator // over.denominator)
+
+
+def _rate_of(params: dict, ctx: RuleContext) -> Quotient:
+    if "metric" in params:
+        return Quotient(Fraction(ctx.value(params["metric"])))
+    return _quotient(params, ctx)
+
+
+def _deduction(points: Fraction, r: Fraction, params: dict, head: str) -> PartResult:
+    """Full points on the right side of the threshold; per_point off each point past it, to the floor."""
+    threshold, per_point = params["threshold"], params["per_point"]
+    direction = params.get("direction", "above")
+    floor = params.get("floor", Fraction(0))
+    over = r - threshold if direction == "above" else threshold - r
+    shown = f"{quantize(r, 2, 'half_up')}%"
+    side = "超过" if direction == "above" else "低于"
+    if over <= 0:
+        return PartResult(points, points, f"{head} {shown}，未{side} {pts(threshold)}%，得 {pts(points)} 分", value=shown)
+    counting = params.get("counting", "whole")
+    steps = _steps(over, counting)
+    deduct = min(points - floor, steps * per_point)
+    how = "每（整）个百分点" if counting == "whole" else "按比例每个百分点"
+    reason = (f"{head} {shown}，{side} {pts(threshold)}% {quantize(over, 2, 'half_up')} 个百分点，"
+              f"{how}扣 {pts(per_point)} 分，扣 {pts(deduct)} 分")
+    if deduct == points - floor and floor:
+        reason += f"（扣至 {pts(floor)} 分为止）"
+    return PartResult(points - deduct, points, reason, value=shown, deductions=[(deduct, reason)])
+
+
+def threshold_deduction(params: dict, ctx: RuleContext) -> PartResult:
+    """A rate against a threshold: “≤100%，计1分；每超过一个百分点扣0.1分，扣完为止”.
+
+    direction above: points are lost for each point above the threshold; below: for each point
+    under it. counting whole: each whole point begun is one step (as the tables word it);
+    proportional: the exact excess. Never below `floor` (default 0).
+    """
+    points = params["points"]
+    q = _rate_of(params, ctx)
+    if q.not_applicable:
+        return PartResult(points, points, q.not_applicable, not_applicable=q.not_applicable)
+    if q.over_zero:
+        if params.get("direction", "above") == "above":
+            floor = params.get("floor", Fraction(0))
+            why = "分母为 0 而分子不为 0，视为超过，扣完为止"
+            return PartResult(floor, points, why, value=q.shown(), deductions=[(points - floor, why)])
+        return PartResult(points, points, "分母为 0 而分子不为 0，视为超过 100%，得满分", value=q.shown())
+    return _deduction(points, q.rate * 100, params, params.get("title", "比率"))
+
+
+def completion(params: dict, ctx: RuleContext) -> PartResult:
+    """Completion against a target: min(完成值 ÷ 指标值, 1) × 分值; for a “≤” target the reverse.
+
+    target names a fact or metric, target_value states the figure (as a 自评表 does).
+    """
+    points = params["points"]
+    actual = Fraction(ctx.value(params["actual"]))
+    target = Fraction(ctx.value(params["target"])) if "target" in params else params["target_value"]
+    at_most = params.get("direction", ">=") == "<="
+    if at_most:
+        done = Fraction(1) if actual <= target else (target / actual if actual else Fraction(1))
+        formula = f"指标值 {pts(target)} ÷ 完成值 {pts(actual)}"
+    else:
+        done = Fraction(1) if target <= 0 or actual >= target else actual / target
+        formula = f"完成值 {pts(actual)} ÷ 指标值 {pts(target)}"
+    capped = min(max(done, Fraction(0)), Fraction(1))
+    score = capped * points
+    working = f"{formula} = {pct(done)}，取 {pct(capped)} × {pts(points)} = {pts(score)}"
+    return PartResult(score, points, working, value=pct(done))
+
+
+def change(params: dict, ctx: RuleContext) -> PartResult:
+    """Change against last year: 变动率 = (本年 − 上年) ÷ 上年, scored by signed bands or by deduction.
+
+    With bands: the band the change (in %) falls in. With threshold and per_point: full points
+    while the change stays on the right side of the threshold (default ≤ 0%).
+    """
+    current, previous = ctx.optional(params["current"]), ctx.optional(params["previous"])
+    if current is None or previous is None:
+        missing = [n for n, v in ((params["current"], current), (params["previous"], previous)) if v is None]
+        raise Missing(tuple(f for n in missing for f in ctx.facts_behind(n)))
+    now, before = Fraction(current), Fraction(previous)
+    head = f"变动率（{pts(now)} − {pts(before)}）÷ {pts(before)}"
+    if "bands" in params:
+        table = params["bands"]
+        top = max(b.score for b in table)
+        if before == 0:
+            band = table[-1] if now > 0 else band_for(table, Fraction(0))
+            why = "上年为 0" + ("，本年增加，视为最高变动" if now > 0 else "，本年也为 0，变动率按 0 计")
+            return PartResult(band.score, top, f"{why}，落在区间 {band.text}，得 {pts(band.score)} 分", value=why)
+        r = (now - before) / before * 100
+        band = band_for(table, r)
+        shown = f"{quantize(r, 2, 'half_up')}%"
+        return PartResult(band.score, top, f"{head} = {shown}，落在区间 {band.text}，得 {pts(band.score)} 分",
+                          value=shown)
+    points = params["points"]
+    settings = {"threshold": Fraction(0), **params}
+    if before == 0 and now != 0:  # any increase from nothing is past every threshold
+        if params.get("direction", "above") == "below":
+            return PartResult(points, points, "上年为 0 而本年增加，得满分", value="—")
+        floor = params.get("floor", Fraction(0))
+        why = "上年为 0 而本年不为 0，视为超过，扣完为止"
+        return PartResult(floor, points, why, value="—", deductions=[(points - floor, why)])
+    r = (now - before) / before * 100 if before else Fraction(0)
+    return _deduction(points, r, settings, head)
+
+
 @dataclass(frozen=True)
 class RuleSpec:
     func: Callable[[dict, RuleContext], PartResult]
@@ -319,10 +442,33 @@ RULES: dict[str, RuleSpec] = {
     "quarterly_execution": RuleSpec(quarterly_execution, {"per_quarter": "number", "average": "number"}),
     "tiered": RuleSpec(tiered, {"fact": "enum", "scores": "scores"}, {"full_if": "bool"}),
     "adjustment": RuleSpec(adjustment, {"points": "number", "threshold": "number", "per_point": "number"}),
+    "threshold_deduction": RuleSpec(
+        threshold_deduction, {"points": "number", "threshold": "signed", "per_point": "number"},
+        {"metric": "rate", "numerator": "amount", "denominator": "amount", "direction": "direction",
+         "counting": "counting", "floor": "number", "title": "text", "empty_reason": "text"},
+    ),
+    "completion": RuleSpec(
+        completion, {"points": "number", "actual": "amount"},
+        {"target": "amount", "target_value": "number", "direction": "inequality"},
+    ),
+    "change": RuleSpec(
+        change, {"current": "amount", "previous": "amount"},
+        {"bands": "signed_bands", "points": "number", "threshold": "signed", "per_point": "number",
+         "direction": "direction", "counting": "counting", "floor": "number"},
+    ),
 }
 # Parameters that go together: one of the alternatives must be given, completely.
 ONE_OF: dict[str, tuple[tuple[str, ...], ...]] = {
     "bands": (("metric",), ("numerator", "denominator")),
+    "threshold_deduction": (("metric",), ("numerator", "denominator")),
+    "completion": (("target",), ("target_value",)),
+    "change": (("bands",), ("points", "per_point")),
+}
+# Parameters with fixed choices: kind → (choices, what they mean).
+CHOICES: dict[str, dict[str, str]] = {
+    "direction": {"above": "超过阈值扣分（如 ≤100% 得满分）", "below": "低于阈值扣分（如 ≥95% 得满分）"},
+    "counting": {"whole": "每（整）个百分点扣一次", "proportional": "按超出的百分点按比例扣"},
+    "inequality": {">=": "完成值越大越好（≥ 指标值）", "<=": "完成值越小越好（≤ 指标值）"},
 }
 
 
@@ -359,6 +505,8 @@ def part_points(rule: str, params: dict) -> Fraction:
         return max(params["scores"].values())
     if rule == "quarterly_execution":
         return params["per_quarter"] * 4 + params["average"]
+    if rule == "change" and "bands" in params:
+        return max(b.score for b in params["bands"])
     return params["points"]
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from ..errors import ReportError
 from ..load import BY_PATH, Facts, Override
 from ..numbers import plain, quantize
+from .defined import with_defined
 from .framework import Framework, Indicator
 from .metrics import NEEDS
 from .rules import RULES, Missing, PartResult, RuleContext, part_points
@@ -226,12 +227,14 @@ def shown(value: Any, unit: str = "") -> str:
 _ALSO_READS = {"quarterly.cumulative_spent": ("budget.adjusted",)}
 
 
-def facts_used(names: list[str], facts: Facts, metrics: dict) -> list[FactUsed]:
+def facts_used(names: list[str], facts: Facts, metrics: dict,
+               needs: dict[str, tuple[str, ...]] | None = None) -> list[FactUsed]:
     """The facts behind the names a rule read, in reading order, each once."""
     keys: list[str] = []
     for name in names:
+        behind = (needs or {}).get(name) or NEEDS.get(name, ())
         sources = [name] if name in BY_PATH else [
-            alt for need in NEEDS.get(name, ()) for alt in need.split(" 或 ") if metrics.get(alt) is not None
+            alt for need in behind for alt in need.split(" 或 ") if metrics.get(alt) is not None
         ]
         for key in sources + [k for s in [name, *sources] for k in _ALSO_READS.get(s, ())]:
             if key not in keys and metrics.get(key) is not None:
@@ -261,6 +264,7 @@ def score_indicator(indicator: Indicator, framework: Framework, facts: Facts, me
             metrics,
             tuple(j for j in facts.judgements.get(indicator.name, ()) if j.part == number),
             framework.settings,
+            needs=framework.metric_needs,
         )
         try:
             parts.append(RULES[part.rule].func(part.params, ctx))
@@ -270,7 +274,7 @@ def score_indicator(indicator: Indicator, framework: Framework, facts: Facts, me
         read.extend(n for n in ctx.used if n not in read)
     if indicator.zero_if:
         read.append(indicator.zero_if)
-    used = facts_used(read, facts, metrics)
+    used = facts_used(read, facts, metrics, framework.metric_needs)
     override = facts.overrides.get(indicator.name)
     if missing:
         final = Score(override.score) if override else None
@@ -299,6 +303,7 @@ def score_report(framework: Framework, facts: Facts, metrics: dict) -> Scores:
     """
     _validate_assessments(framework, facts)
     _validate_declared(framework, facts)
+    metrics = with_defined(framework.metrics, metrics)
     results = [score_indicator(i, framework, facts, metrics) for i in framework.indicators]
     if facts.declared is not None:
         for r in results:

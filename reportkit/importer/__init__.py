@@ -11,6 +11,10 @@ from importlib import import_module
 _EXPORTS = {
     "default_target": ".run",
     "import_report": ".run",
+    "FrameworkImport": ".framework_draft",
+    "import_framework": ".framework_draft",
+    "read_draft": ".framework_draft",
+    "read_table": ".framework_table",
 }
 
 __all__ = sorted(_EXPORTS)
