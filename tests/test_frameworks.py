@@ -32,9 +32,11 @@ def weights(fw: Framework) -> dict[str, str]:
                 out[ind.name] = str(ind.weight)
     return out
 
+OTHER_SHAPES = ["dazhou-city", "mof-2013"]  # tests/test_framework_general.py
+
 
 def test_the_shipped_frameworks() -> None:
-    assert shipped_ids() == SHIPPED
+    assert shipped_ids() == sorted([*SHIPPED, *OTHER_SHAPES])  # Shenzhen's, and the shapes of issue 17
     for fid in SHIPPED:
         fw = framework(fid)
         assert fw.id == fid and fw.year == int(fid[-4:]) and fw.total == 100
@@ -163,11 +165,14 @@ def test_frameworks_command_lists_them(capsys: pytest.CaptureFixture, monkeypatc
     monkeypatch.setenv("COLUMNS", "100")
     assert main(["frameworks"]) == 0
     out = capsys.readouterr().out
-    rows = {line.split()[0]: line.split() for line in out.splitlines() if line.split() and line.split()[0] in SHIPPED}
-    assert set(rows) == set(SHIPPED)
-    assert rows["district-2021"][1:5] == ["2021", "区", "100", "25"]
-    assert rows["city-2021"][1:5] == ["2021", "市", "100", "20"]
+    shipped = [*SHIPPED, *OTHER_SHAPES]
+    rows = {line.split()[0]: line.split() for line in out.splitlines() if line.split() and line.split()[0] in shipped}
+    assert set(rows) == set(shipped)
+    assert rows["district-2021"][1:6] == ["2021", "区", "100", "部门决策", "25"]  # the shape: 一级指标 and weights
+    assert rows["city-2021"][1:6] == ["2021", "市", "100", "部门决策", "20"]
+    assert rows["mof-2013"][1:6] == ["—", "区", "100", "投入", "20"]
     assert "部门整体支出绩效自评表（2021年）" in out
+    assert "来源：" in out and "财预〔2013〕53号" in out.replace("\n", "")
 
 
 # --- frameworks users copy and edit ------------------------------------------------------

@@ -95,7 +95,7 @@ _FORMULA_TIMES = re.compile(r"[×xX*]\s*" + _NUMBER + r"\s*分")
 _PER_ITEM = re.compile(r"(?:一|每)(?:项|个(?!百分点)|处|次)(?:(?!百分点)[^，。；,;]){0,20}?扣\s*" + _NUMBER + r"\s*分")
 _PER_POINT = re.compile(r"每?(超过|超出|高于|低于|少于|下降|超|高|低|少)\s*(?:一|1)\s*个?百分点[^，。；]{0,6}?扣(?:减)?\s*" + _NUMBER + r"\s*分")
 _ZERO_IF_OVER = re.compile(r"(?:大于|超过|高于)[^，。；]{0,20}?(?:本项|该项|本指标)?得\s*0\s*分")
-_VIOLATIONS = re.compile(r"(?:截留|挤占|挪用|虚列支出|超范围|超标准)[^。]*得\s*0\s*分")
+_VIOLATIONS = re.compile(r"(?:截留|挤占|挪用|虚列支出|超范围|超标准|违规支出|违规使用)[^。]*得\s*0\s*分")
 _SCORE = re.compile(r"(?:得|计|记)\s*" + _NUMBER + r"\s*分")
 _CMP = r"(≥|>|≤|<|=)"
 _BELOW = ("低于", "少于", "下降", "低", "少")
@@ -191,6 +191,13 @@ def rate_term(*texts: str) -> tuple[str, tuple[str, str] | None, str | None, str
             if match:
                 return match.group(0), None, metric, ""
     return "", None, None, ""
+
+
+def _all_done(pair: tuple[str, str] | None, text: str) -> dict[str, str]:
+    """“所有项目均按计划时间完成（6分）”: a plain yes, without counts, gives full marks."""
+    if pair == ("projects.on_time", "projects.planned") and re.search(r"(?:所有|全部)[^。；]*?(?:均|都)?按(?:计划|期)", text):
+        return {"full_if": "projects.all_on_time"}
+    return {}
 
 
 def _rate_params(pair: tuple[str, str] | None, metric: str | None, empty: str) -> dict[str, Any]:
@@ -331,8 +338,10 @@ def _item_part(item: str, name: str, weight: Fraction | None) -> tuple[dict | No
         if metric:  # 得分=满意度×N分: the rate itself is the completion
             part = {"rule": "completion", "points": Fraction(times.group(1)), "actual": metric, "target_value": Fraction(1)}
             return _labelled(part, label), None
-        part = {"rule": "ratio", "points": Fraction(times.group(1)), **_rate_params(pair, metric, empty)}
-        if bands_from(_clauses(item)):  # “×N分” and bands of the same rate: which one the bureau means is not ours to guess
+        part = {"rule": "ratio", "points": Fraction(times.group(1)), **_rate_params(pair, metric, empty),
+                **_all_done(pair, t)}
+        banded = [c for c in _clauses(item) if not _ZERO_IF_OVER.search(normal(c))]  # “超过100%的，得0分” is zero_if_over
+        if bands_from(banded):  # “×N分” and bands of the same rate: which one the bureau means is not ours to guess
             return None, (f"“{_quote(item)}”：可读作按比例计分（{term}×{_show(part['points'])}分），"
                           "也可读作按区间分档计分；请选定一种")
         if _ZERO_IF_OVER.search(t):
@@ -517,7 +526,7 @@ def _whole_indicator(name: str, weight: Fraction, standard: str, items: list[str
     if governing and pair:
         times = _FORMULA_TIMES.search(t[governing.start():])
         if times and Fraction(times.group(1)) == weight:
-            part = {"rule": "ratio", "points": weight, **_rate_params(pair, metric, empty)}
+            part = {"rule": "ratio", "points": weight, **_rate_params(pair, metric, empty), **_all_done(pair, t)}
             if _ZERO_IF_OVER.search(t):
                 part["zero_if_over"] = True
             return part

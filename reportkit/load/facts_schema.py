@@ -97,6 +97,10 @@ FIELDS: tuple[Field, ...] = (
     *_stages("project", "项目支出", "部门预算批复；列出 projects.list 时可由各项目合计"),
     Field("budget.carried_in", "money", "年初结转和结余", "万元", "上年结转到本年使用的资金（含在调整后预算中）（决算报表《收入支出决算总表》）"),
     Field("budget.carryover", "money", "年末结转和结余", "万元", "年末结转和结余资金（决算报表《收入支出决算总表》）；没有填 0"),
+    Field("budget.previous_carryover", "money", "上年末结转和结余", "万元",
+          "上一年度末的结转和结余资金（上年决算报表）；用于结转结余变动率"),
+    Field("budget.key_spent", "money", "重点项目支出", "万元",
+          "用于履行主要职责、完成重点任务的项目支出（重点支出安排率的分子，分母为项目支出）"),
     # adjustments broken down (top level, a list)
     Field("adjustments", "adjustments", "预算调整、调剂明细", "万元",
           "年中追加、调减、项目间调剂、上缴等每笔（类）调整的金额和说明（智慧财政系统·预算调整）；"
@@ -121,6 +125,8 @@ FIELDS: tuple[Field, ...] = (
     Field("three_public.car_spent", "money", "公务用车购置及运行维护费支出", "万元", "《财政拨款“三公”经费支出决算表》"),
     Field("three_public.reception_budget", "money", "公务接待费预算", "万元", "“三公”经费预算中的公务接待费"),
     Field("three_public.reception_spent", "money", "公务接待费支出", "万元", "《财政拨款“三公”经费支出决算表》"),
+    Field("three_public.previous_spent", "money", "上年“三公”经费实际支出", "万元",
+          "上一年度“三公”经费决算数（上年《财政拨款“三公”经费支出决算表》）；用于“三公”经费变动率"),
     Field("three_public.cars", "count", "公务用车保有量", "辆", "年末公务用车实有数（决算报表《机构运行信息表》）"),
     Field("office_expenses.budget", "money", "日常公用经费调整预算", "万元", "日常公用经费调整预算数"),
     Field("office_expenses.spent", "money", "日常公用经费决算", "万元", "日常公用经费决算数"),
