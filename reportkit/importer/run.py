@@ -92,6 +92,7 @@ def indicator_names(chosen: str) -> tuple[set[str], list[str]]:
     loads (an old report's annex may use an older framework's names)."""
     names: set[str] = set()
     levels: list[str] = []
+    groups: set[str] = set()  # the chosen framework's 二级 names are never another's 三级 (资产管理)
     for ref in [chosen] + [r for r in shipped_ids() if r != chosen]:
         try:
             framework = load_framework(ref, Path("."))
@@ -99,7 +100,9 @@ def indicator_names(chosen: str) -> tuple[set[str], list[str]]:
             if ref == chosen:
                 raise
             continue
-        names |= {i.name for i in framework.indicators}
+        if ref == chosen:
+            groups = {g.name for lv in framework.levels for g in lv.groups} - {i.name for i in framework.indicators}
+        names |= {i.name for i in framework.indicators} - groups
         levels += [lv.name for lv in framework.levels if lv.name not in levels]
     return names, levels
 
