@@ -135,8 +135,7 @@ def test_footnote(mini) -> None:
 def test_table_of_contents(mini) -> None:
     _, document, path = mini
     assert 'TOC \\o "1-2" \\h \\z \\u' in _xml(path, "word/document.xml")
-    assert '<w:updateFields w:val="true"/>' in _xml(path, "word/settings.xml")
-    assert _styled(document, "toc 1")[0] == ("toc 1", "一、部门基本情况")
+    assert _styled(document, "toc 1")[0][1].startswith("一、部门基本情况\t")
 
 
 # -- annex --------------------------------------------------------------------------------

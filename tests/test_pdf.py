@@ -136,3 +136,17 @@ def test_annex_pages_repeat_the_header_and_notes_never_stand_alone(example_pdf: 
         assert ("评价指标" in text and "参考评分标准" in text) or "部门（单位）名称" in text, text[:80]
     notes = [t for t in landscape if "附注" in t]
     assert notes and all("总分" in t for t in notes)  # the notes share a page with the table's end
+
+
+def test_toc_in_the_pdf_has_leaders_and_page_numbers(tmp_path: Path) -> None:
+    root = tmp_path / "mini"
+    shutil.copytree(REPO / "tests" / "data" / "mini", root)  # toc: true
+    result = build(root, pdf=True)
+    pdf = next(p for p in result.outputs if p.suffix == ".pdf")
+    text = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-layout", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    entries = [line for line in lines if re.search(r"\.{5,}\s*\d+$", line)]
+    assert entries and entries[0].startswith("一、部门基本情况"), lines
+    assert any(line.startswith("附件") for line in entries)  # the annex is listed, as real reports do
+    assert len(entries) >= 15

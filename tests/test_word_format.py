@@ -285,3 +285,44 @@ def test_widow_control_is_explicit(example: Path) -> None:
     styles = etree.fromstring(_part(example, "word/styles.xml"))
     normal = next(s for s in styles.iter(W + "style") if s.get(W + "styleId") == "Normal")
     assert normal.find(f"{W}pPr/{W}widowControl") is not None
+
+
+# -- 6. table of contents ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def with_toc(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("toc") / "mini"
+    shutil.copytree(DATA / "mini", root)  # reportkit.yaml: toc: true
+    build(root)
+    return _docx(root)
+
+
+@pytest.mark.needs("soffice")
+def test_toc_has_entries_and_page_numbers_without_the_update_prompt(with_toc: Path) -> None:
+    root = etree.fromstring(_part(with_toc, "word/document.xml"))
+    styles = {s.get(W + "styleId"): s.find(W + "name").get(W + "val")
+              for s in etree.fromstring(_part(with_toc, "word/styles.xml")).iter(W + "style")}
+    entries = [p for p in root.iter(W + "p") if p.find(f"{W}pPr/{W}pStyle") is not None
+               and styles[p.find(f"{W}pPr/{W}pStyle").get(W + "val")] in ("toc 1", "toc 2")]
+    texts = ["".join(t.text or "" for t in p.iter(W + "t")) for p in entries]
+    assert texts[0].startswith("一、部门基本情况") and any(t.startswith("附件") for t in texts)
+    assert all(re.search(r"\d+$", t) for t in texts), texts  # every entry has its page
+    pages = [int(re.search(r"\d+$", t).group()) for t in texts]
+    assert pages == sorted(pages) and pages[0] >= 1
+    for p in entries:  # a link to a bookmark on the heading, with a PAGEREF Word can refresh
+        link = p.find(W + "hyperlink")
+        name = link.get(W + "anchor")
+        assert root.find(f".//{W}bookmarkStart[@{W}name='{name}']") is not None
+        assert f"PAGEREF {name}" in "".join(i.text for i in link.iter(W + "instrText"))
+    assert "TOC " in "".join(i.text for i in entries[0].iter(W + "instrText"))
+    assert "updateFields" not in _part(with_toc, "word/settings.xml").decode()
+
+
+def test_without_libreoffice_word_is_asked_to_fill_the_toc(tmp_path: Path, monkeypatch) -> None:
+    import reportkit.render as render
+
+    monkeypatch.setattr(render, "toc_pages", lambda docx: None)
+    root = tmp_path / "mini"
+    shutil.copytree(DATA / "mini", root)
+    build(root)
+    assert '<w:updateFields w:val="true"/>' in _part(_docx(root), "word/settings.xml").decode()

@@ -26,6 +26,7 @@ _EXPORTS = {
     "PDF_MISSING": ".pdf",
     "docx_to_pdf": ".pdf",
     "find_soffice": ".pdf",
+    "toc_pages": ".pdf",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -9,6 +9,9 @@ form: Song and FangSong to a serif, Hei to a sans, Kai to a Kai.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import math
 import os
 import shutil
@@ -126,20 +129,65 @@ def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def docx_to_pdf(docx: Path, pdf: Path) -> None:
-    """Convert with a private LibreOffice profile, so a running LibreOffice does not interfere."""
+UNO_SCRIPT = Path(__file__).parent / "office" / "uno_export.py"
+
+
+@functools.cache
+def uno_python(soffice: str) -> str | None:
+    """A Python that has LibreOffice's `uno` module: LibreOffice's own (Windows, macOS) or the
+    system's with python3-uno (Debian); None when there is none."""
+    program = Path(soffice).resolve().parent
+    candidates = [program / "python", program / "python.exe", Path("/usr/bin/python3"),
+                  Path(shutil.which("python3") or "/nonexistent")]
+    for python in candidates:
+        if not python.is_file():
+            continue
+        try:
+            done = subprocess.run([str(python), "-c", "import uno"], capture_output=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if done.returncode == 0:
+            return str(python)
+    return None
+
+
+def _toc_complete(docx: Path) -> bool:
+    """Whether the document's TOC entries all carry a page number (reportkit wrote them)."""
+    from lxml import etree
+
+    with zipfile.ZipFile(docx) as package:
+        root = etree.fromstring(package.read("word/document.xml"))
+    refs = [p for p in root.iter(_W + "p")
+            if any("PAGEREF" in (i.text or "") for i in p.iter(_W + "instrText"))]
+    return bool(refs) and all("".join(t.text or "" for t in p.iter(_W + "t")).strip()[-1:].isdigit()
+                              for p in refs)
+
+
+def _libreoffice(docx: Path, pdf: Path | None) -> list[tuple[str, str]] | None:
+    """Lay `docx` out in LibreOffice: the PDF if asked, and the table of contents' entries with
+    their page numbers (None when LibreOffice's Python bridge is missing: a plain conversion)."""
     soffice = find_soffice()
     if soffice is None:
         raise ReportError(PDF_MISSING, expected=PDF_HINT)
+    python = uno_python(soffice)
+    if python is None and pdf is None:
+        return None
+    # A private profile, so a running LibreOffice does not interfere.
     with tempfile.TemporaryDirectory(prefix="reportkit-pdf-") as tmp:
         work = Path(tmp)
         source = work / "report.docx"
         shutil.copyfile(docx, source)
         grid_as_spacing(source)
-        command = [
-            soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
-            "--convert-to", "pdf", "--outdir", str(work), str(source),
-        ]
+        profile = (work / "profile").as_uri()
+        produced = work / "report.pdf"
+        if python is not None:
+            # The entries reportkit wrote (with the 附件 labels) are kept; others are updated.
+            update = "keep" if pdf is not None and _toc_complete(source) else "update"
+            command = [python, str(UNO_SCRIPT), soffice, profile, str(source),
+                       str(produced) if pdf is not None else "-", update]
+        else:
+            command = [soffice, f"-env:UserInstallation={profile}", "--headless",
+                       "--convert-to", "pdf", "--outdir", str(work), str(source)]
         fonts_conf = work / "fonts.conf"
         fonts_conf.write_text(fontconfig_xml(), encoding="utf-8")
         env = {**os.environ, "FONTCONFIG_FILE": str(fonts_conf)}
@@ -148,8 +196,48 @@ def docx_to_pdf(docx: Path, pdf: Path) -> None:
                                   env=env)
         except subprocess.TimeoutExpired:
             raise ReportError(f"LibreOffice 转换 PDF 超过 {TIMEOUT_SECONDS} 秒仍未完成") from None
-        produced = work / "report.pdf"
-        if done.returncode != 0 or not produced.is_file():
+        if done.returncode != 0 or (pdf is not None and not produced.is_file()):
             detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip()[-500:]
             raise ReportError(f"LibreOffice 未能生成 PDF：{detail or '无输出'}")
-        shutil.copyfile(produced, pdf)
+        if pdf is not None:
+            shutil.copyfile(produced, pdf)
+        if python is None:
+            return None
+        try:
+            return [(str(t), str(n)) for t, n in json.loads(done.stdout.decode("utf-8").strip().splitlines()[-1])]
+        except (ValueError, IndexError, TypeError):
+            return None
+
+
+def docx_to_pdf(docx: Path, pdf: Path) -> None:
+    """The PDF, its table of contents updated (page numbers and leaders) where the Python bridge is."""
+    _libreoffice(docx, pdf)
+
+
+def toc_pages(docx: Path) -> list[tuple[str, str]] | None:
+    """The table of contents as LibreOffice lays the document out: (entry, page number) in
+    order; None when LibreOffice or its Python bridge is missing.
+
+    Kept in the user's cache by the file's digest (the docx is reproducible): an unchanged
+    report does not start LibreOffice again."""
+    soffice = find_soffice()
+    if soffice is None:
+        return None
+    from ..codecache import cache_dir
+
+    key = hashlib.sha256(docx.read_bytes() + soffice.encode() + fontconfig_xml().encode()).hexdigest()
+    folder = cache_dir()
+    entry = folder / "toc" / f"{key}.json" if folder else None
+    if entry is not None and entry.is_file():
+        try:
+            return [(str(t), str(n)) for t, n in json.loads(entry.read_text(encoding="utf-8"))]
+        except (OSError, ValueError, TypeError):
+            pass
+    pages = _libreoffice(docx, None)
+    if entry is not None and pages is not None:
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            entry.write_text(json.dumps(pages, ensure_ascii=False), encoding="utf-8")
+        except OSError:
+            pass  # a read-only cache only costs time
+    return pages

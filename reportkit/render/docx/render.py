@@ -42,6 +42,7 @@ from .package import (
     set_properties,
     update_fields_on_open,
 )
+from .toc import fill_toc, set_toc_pages
 from .xml import (
     EMU_PER_TWIP,
     MM,
@@ -118,10 +119,22 @@ def render_docx(report: Report, out_path: Path, template: Path | None = None) ->
         east_asian_hints(note)
     add_footnotes(document, story.footnotes)
     ensure_font_table(document)
-    if report.options.get("toc"):
-        update_fields_on_open(document)
+    toc = bool(report.options.get("toc")) and fill_toc(document.element.body, styles) > 0
     set_properties(document, report, when)
     set_app_properties(document)
+    save_reproducible(document, out_path, when)
+    if toc:
+        _toc_page_numbers(document, styles, out_path, when)
+
+
+def _toc_page_numbers(document, styles, out_path: Path, when) -> None:  # noqa: ANN001
+    """The TOC's page numbers from LibreOffice's layout of the saved file, so that Word shows
+    the contents complete without asking to update fields; without LibreOffice, Word is asked."""
+    from .. import toc_pages
+
+    laid_out = toc_pages(out_path)
+    if not laid_out or not set_toc_pages(document.element.body, styles, laid_out):
+        update_fields_on_open(document)
     save_reproducible(document, out_path, when)
 
 
