@@ -111,3 +111,48 @@ def test_the_nearest_subject_word_of_the_sentence_and_the_heading() -> None:
     assert heading_subject("8、零星修缮费", 2021).name == ITEM
     assert heading_subject("（1）预算执行率", 2021).name == DEPARTMENT
     assert heading_subject("全年执行率为95%", 2021) is None
+
+
+STRUCTURE = """\
+  basic_adjusted: 3469.97
+  basic_spent: 3116.23
+  project_adjusted: 61219.51
+  project_spent: 57878.30
+"""
+PROJECTS = """\
+projects:
+  list:
+    - {name: 零星修缮费, initial: 10, adjusted: 8, spent: 7.77, on_time: true}
+    - {name: 口岸安检保障经费, initial: 3000, adjusted: 2538.37, spent: 2401.2, on_time: true}
+"""
+
+
+def with_structure(tmp_path: Path, projects: bool) -> Path:
+    """Seed 000 with the budget structure, or with a project list (the list must add up to
+    the structure when both are given)."""
+    root = Path(shutil.copytree(DATA / "seed000", tmp_path / "seed000"))
+    facts = root / "content/facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    if projects:
+        text = text.replace("projects: {planned: 28, on_time: 26}\n", PROJECTS)
+    else:
+        text = text.replace("  spent: 60994.53\n", "  spent: 60994.53\n" + STRUCTURE)
+    facts.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(("text", "wrong"), [
+    ("项目支出预算完成率 94.54%，基本支出执行率为 89.81%。", None),
+    ("项目支出预算完成率 95.54%。", "94.54%"),
+    ("基本支出执行率为 98.81%。", "89.81%"),
+    ("8、零星修缮费。调整后预算8万元，执行率97.13%。", None),
+    ("8、零星修缮费。调整后预算8万元，执行率99.13%。", "97.13%"),
+    ("“口岸安检保障经费”项目执行率为 94.6%。", None),
+    ("“口岸安检保障经费”项目执行率为 96.6%。", "94.60%"),
+    ("某某维修费执行率为 50%。", None),  # not in the project list: left alone
+])
+def test_the_budget_structure_and_project_list_are_used_when_present(tmp_path: Path, text: str, wrong) -> None:
+    root = with_structure(tmp_path, projects="项目执行率" in text or "零星" in text or "维修费" in text)
+    (root / SECTION).write_text(text, encoding="utf-8")
+    found = [f for f in check_report(root).findings if f.file == SECTION and f.severity in ("error", "warning")]
+    assert [wrong in f.message for f in found] == ([True] if wrong else []), [f.message for f in found]

@@ -100,16 +100,22 @@ SUBJECT_FACTS: dict[tuple[str, str], tuple[str, ...]] = {
     (S.FIXED_ASSETS, "use_rate"): ("fixed_assets.use_rate",),
     (S.PROCUREMENT, "rate"): ("procurement.rate",),
     (S.THREE_PUBLIC, "rate"): ("three_public.control_rate",),
-    (S.BASIC, "initial"): ("budget.basic.initial", "budget.basic_initial"),
-    (S.BASIC, "adjusted"): ("budget.basic.adjusted", "budget.basic_adjusted"),
-    (S.BASIC, "spent"): ("budget.basic.spent", "budget.basic_spent"),
-    (S.BASIC, "rate"): ("budget.basic.execution_rate", "budget.basic_execution_rate"),
-    (S.PROJECT, "initial"): ("budget.project.initial", "budget.project_initial", "budget.project"),
-    (S.PROJECT, "adjusted"): ("budget.project.adjusted", "budget.project_adjusted"),
-    (S.PROJECT, "spent"): ("budget.project.spent", "budget.project_spent"),
-    (S.PROJECT, "rate"): ("budget.project.execution_rate", "budget.project_execution_rate"),
-    (S.PERSONNEL, "initial"): ("budget.personnel.initial", "budget.personnel_initial", "budget.personnel"),
-    (S.PUBLIC, "initial"): ("budget.public.initial", "budget.public_initial", "budget.public"),
+    (S.BASIC, "initial"): ("budget.basic",),
+    (S.BASIC, "adjusted"): ("budget.basic_adjusted",),
+    (S.BASIC, "spent"): ("budget.basic_spent",),
+    (S.BASIC, "rate"): ("budget.basic_execution_rate",),
+    (S.PROJECT, "initial"): ("budget.project",),
+    (S.PROJECT, "adjusted"): ("budget.project_adjusted",),
+    (S.PROJECT, "spent"): ("budget.project_spent",),
+    (S.PROJECT, "rate"): ("budget.project_execution_rate",),
+    (S.PERSONNEL, "initial"): ("budget.personnel",),
+    (S.PERSONNEL, "adjusted"): ("budget.personnel_adjusted",),
+    (S.PERSONNEL, "spent"): ("budget.personnel_spent",),
+    (S.PERSONNEL, "rate"): ("budget.personnel_execution_rate",),
+    (S.PUBLIC, "initial"): ("budget.public",),
+    (S.PUBLIC, "adjusted"): ("budget.public_adjusted",),
+    (S.PUBLIC, "spent"): ("budget.public_spent",),
+    (S.PUBLIC, "rate"): ("budget.public_execution_rate",),
 }
 # Money facts of the department's budget: a sentence whose amounts are none of these is not
 # about the department's budget as a whole.
@@ -144,6 +150,13 @@ _RULE_TEXT = re.compile(r"[≥≤<>=×÷|\t]|如|若|大于|小于|超过|低于
 _SCORE_STATED = re.compile(rf"(?<!满)得分?\s*(?:为|是)?\s*({_NUM})\s*分")
 _FULL_STATED = re.compile(rf"满分\s*(?:为|是)?\s*({_NUM})\s*分")
 
+# Rates as numerator ÷ denominator facts, for saying how the expected value was computed.
+_RATIOS = {
+    **RATIO_FACTS,
+    "budget.execution_rate": ("budget.spent", "budget.adjusted"),
+    **{f"budget.{b}_execution_rate": (f"budget.{b}_spent", f"budget.{b}_adjusted")
+       for b in ("basic", "project", "personnel", "public")},
+}
 _QUARTER_TITLES = {"rate": "预算执行率", "progress": "支出进度", "cumulative": "末累计支出"}
 
 
@@ -197,6 +210,8 @@ class _Checker:
         self.skipped: list[Finding] = []  # comparisons left out, and why (--explain)
         self.paragraph: S.Subject | None = None  # what the current heading or list item is about
         self.heading: S.Subject | None = None
+        self.heading_text: str | None = None
+        self.item_text: str | None = None  # the title of the list item the line starts with
         scores = ctx.scores
         self.named = {s.indicator.name: (s.final, Fraction(s.indicator.weight), s) for s in scores.indicators}
         self.named.update({lv.name: (lv.score, Fraction(lv.weight), None) for lv in scores.levels})
@@ -211,6 +226,11 @@ class _Checker:
         if name == "budget.adjustment_ratio":
             names = ["budget.adjustment_ratio_adjusted", "budget.adjustment_ratio_initial"]
             return [Fraction(m[n]) for n in names if m.get(n) is not None]
+        item = re.fullmatch(r"projects\.list\[(\d+)\]\.(\w+)", name)
+        if item:
+            items = m.get("projects.list") or []
+            value = items[int(item[1])].get(item[2]) if int(item[1]) < len(items) else None
+            return [Fraction(value)] if value is not None else []
         match = re.fullmatch(r"quarters\[(\d)\]\.(\w+)", name)
         if match:
             quarters = m.get("quarters") or []
@@ -226,10 +246,17 @@ class _Checker:
         return [Fraction(value), *parts]  # 在编 70 人, or 行政编制 54 人 of them
 
     def where(self, name: str) -> str:
-        """Where the value comes from: the fact's line, or the facts it is computed from."""
+        """Where the value comes from: the fact's line, or how it is computed from the facts."""
         if name in BY_PATH:
             line = self.ctx.facts.line(name)
             return f"（{self.ctx.facts_file}:{line}）" if line else ""
+        ratio = _RATIOS.get(name)
+        if ratio and all(self.ctx.facts.has(p) for p in ratio):
+            a, b = (self.ctx.facts.get(p) for p in ratio)
+            unit = " 万元" if BY_PATH[ratio[0]].kind == "money" else ""
+            shown = (lambda v: money(v)) if unit else (lambda v: str(v))
+            return (f"（{BY_PATH[ratio[0]].title} {shown(a)}{unit} ÷ {BY_PATH[ratio[1]].title} {shown(b)}{unit}，"
+                    f"{self.ctx.facts_file}:{self.ctx.facts.line(ratio[0])}）")
         needs = NEEDS.get("quarterly.rates" if name.startswith("quarters[") else name)
         return f"（由 {'、'.join(needs)} 计算）" if needs else ""
 
@@ -331,12 +358,24 @@ class _Checker:
                 return None, "句中说的是哪一个季度不明确"
             if measure != "rate":
                 return None, "未说明是哪一季度的进度"
+        if subject.name.startswith("projects.list["):
+            field = {"rate": "execution_rate"}.get(measure, measure)
+            name = f"{subject.name}.{field}"
+            return (name, "") if self.value(name) else (None, f"项目明细中“{subject.why}”没有这个数")
         names = SUBJECT_FACTS.get((subject.name, measure), ())
         present = [n for n in names if self.value(n)]
         if not present:
             why = f"说的是{subject.title}（“{subject.why}”）" if subject.why else f"说的是{subject.title}"
             return None, why + "，事实文件中没有对应的数字" if names else why
         return present[0], ""
+
+    def project(self, s: str, floor: int, start: int) -> tuple[int, str] | None:
+        """The one project of projects.list the sentence (or its heading) names, if any."""
+        items = self.ctx.metrics.get("projects.list") or []
+        where = " ".join((s[floor:start], self.heading_text or "", self.item_text or ""))
+        named = [(i, p["name"]) for i, p in enumerate(items)
+                 if p["name"] and (p["name"] in where or p["name"].removesuffix("项目") in where)]
+        return named[0] if len(named) == 1 else None
 
     def department_amounts(self) -> list[Fraction]:
         m = self.ctx.metrics
@@ -373,6 +412,10 @@ class _Checker:
                 continue
             phrase = s[m.start():(listed or stated).end()].strip()
             subject = self.subject(s, m.start(), a, inherent)
+            if subject.name == S.ITEM and target.startswith(GENERIC):
+                project = self.project(s, a, m.start())
+                if project is not None:
+                    subject = S.Subject(f"projects.list[{project[0]}]", True, project[1])
             if subject.name in (*S.ELSEWHERE, S.ITEM) or (inherent is None and subject.name not in
                                                            (S.DEPARTMENT, S.QUARTER) and not target.startswith(GENERIC)):
                 self.skip(text, m.start(), phrase, f"说的是{subject.title}（“{subject.why}”）")
@@ -392,7 +435,7 @@ class _Checker:
             if name is None:
                 self.skip(text, m.start(), phrase, why)
                 continue
-            if inherent is None and kind in (RATE, PERCENT, MONEY) and self.foreign_amounts(
+            if inherent is None and subject.name == S.DEPARTMENT and kind in (RATE, PERCENT, MONEY) and self.foreign_amounts(
                     text, a, b, (stated.start(1), stated.end(1)) if kind == MONEY else None):
                 self.skip(text, m.start(), phrase, "句中的金额都不是部门整体的预算或支出，说的应是其他事项")
                 continue
@@ -628,9 +671,11 @@ def check_numbers(rendered: list[Rendered], facts: Facts, framework: Framework, 
             text = texts[-1]
             if S.is_heading(text.text):
                 checker.heading = checker.paragraph = S.heading_subject(text.text, facts.get("report.year"))
+                checker.heading_text = text.text
             else:
                 item = S.heading_subject(text.text, facts.get("report.year"))
                 checker.paragraph = item if item is not None and item.certain else checker.heading
+                checker.item_text = re.split(r"[。:;,]", text.text, maxsplit=1)[0][:40] if item else None
             checker.line(text)
             if table.feed(text.text):
                 check_table_row(checker, text, table.header or [])
