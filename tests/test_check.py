@@ -72,7 +72,8 @@ def test_seed000_through_the_cli(capsys: pytest.CaptureFixture) -> None:
     assert f"{EFFICIENCY}:{line_of(root, EFFICIENCY, '全年平均执行率 =')}：算式有误" in out
     assert f"{SATISFACTION}:{line_of(root, SATISFACTION, '满意度为85.34%')}" in out
     assert "建议改为：{{ satisfaction }}" in out
-    assert "合计：错误 1 项，警告 2 项，待办 0 项，提示 0 项。" in out
+    assert "合计：错误 1 项，警告 2 项，待办 0 项，提示 1 项。" in out
+    assert "存在问题中未提及以下失分指标：“预算编制合理性”（4.9 / 5 分）" in out  # the seed discusses three of six
 
 
 def test_seed001_overrides_are_listed_with_what_the_rules_give() -> None:
@@ -283,9 +284,9 @@ def test_strict_turns_warnings_into_exit_1(tmp_path: Path, capsys: pytest.Captur
 def test_json_output(capsys: pytest.CaptureFixture) -> None:
     assert main(["check", str(DATA / "seed000"), "--json", "--strict"]) == 2
     data = json.loads(capsys.readouterr().out)
-    assert data["counts"] == {"error": 1, "warning": 2, "todo": 0, "notice": 0}
+    assert data["counts"] == {"error": 1, "warning": 2, "todo": 0, "notice": 1}
     assert data["exit_code"] == 2
-    first = data["findings"][0]
+    first = next(f for f in data["findings"] if f["severity"] == "error")
     assert set(first) == {"severity", "group", "message", "file", "line", "key", "expected", "suggestion"}
     assert (first["severity"], first["group"], first["file"]) == ("error", "numbers", EFFICIENCY)
 

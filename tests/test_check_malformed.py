@@ -23,6 +23,8 @@ def clean(tmp_path: Path) -> Path:
     root = Path(shutil.copytree(DATA / "seed000", tmp_path / "report"))
     replace(root, "content/2-3-履职绩效情况.md", r"80.56\%) \div", r"94.29\%) \div")
     replace(root, "content/3-2-存在问题及改进措施.md", "满意度为85.34%", "满意度为86.34%")
+    with (root / "content/3-2-存在问题及改进措施.md").open("a", encoding="utf-8") as section:
+        section.write("\n（4）预算编制合理性、财务合规性和项目完成及时性也有扣分，下一年度将逐项改进。\n")
     return root
 
 

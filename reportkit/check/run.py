@@ -54,6 +54,7 @@ from ..load import (
 from ..numbers import money, percent
 from .figures import check_numbers
 from .sections import check_sections
+from .structure import check_structure, targets_totals
 
 FACTS_FILE = "content/facts.yaml"
 
@@ -301,6 +302,22 @@ def _score_findings(scores: Scores, facts: Facts, complete: bool) -> list[Findin
     return out
 
 
+def _declared_findings(scores: Scores, facts: Facts) -> list[Finding]:
+    """Each score the unit declared (declared:) that the report does not use, with why."""
+    out = []
+    for s in scores.declared_differences:
+        name = s.indicator.name
+        if s.override is not None and s.declared is not None and s.override.score == s.declared:
+            continue  # kept as an override: listed with its reason above
+        declared = "空白" if s.declared is None else f"{s.declared} 分"
+        used = f"报告采用 {s.final} 分" if s.final is not None else "报告中尚无得分"
+        line = facts.declared.line(name) if facts.declared else None
+        out.append(Finding(NOTICE, SCORES, f"“{name}”单位自评{declared}，{s.declared_note}；{used}", FACTS_FILE, line,
+                           f"declared.scores.{name}",
+                           expected="采用计算得分；或在 overrides 中保留自评得分并写明原因"))
+    return out
+
+
 def check_report(root: Path) -> CheckResult:
     """Every finding about the report folder at `root`; never raises on bad input."""
     root = Path(root)
@@ -335,6 +352,9 @@ def check_report(root: Path) -> CheckResult:
                 findings.append(from_error(exc, FACTS, root))
                 context = template_context(facts, framework, metrics, scores)
         findings += _suspicious(facts, metrics, loaded.placeholders)
+        findings += [from_error(w, FACTS, root, WARNING) for w in facts.warnings]
+        if loaded.complete:
+            findings += targets_totals(facts, FACTS_FILE)
     if outline is not None:  # a broken outline is reported above; its sections cannot be checked
         more, rendered = check_sections(
             paths, context, numbers=loaded.complete and scores is not None, outline=outline,
@@ -346,6 +366,8 @@ def check_report(root: Path) -> CheckResult:
     if scores is not None:
         findings += _score_findings(scores, facts, loaded.complete)
         findings += check_numbers(rendered, facts, framework, metrics, scores, FACTS_FILE, result.skipped)
+        findings += _declared_findings(scores, facts)
+    findings += check_structure(rendered, scores, outline)
     errored = {f.key for f in findings if f.severity == ERROR and f.key}
     unique = {}
     for finding in findings:
