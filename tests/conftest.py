@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
@@ -19,9 +18,8 @@ def write_sections(root: Path) -> None:
     content = root / "content"
     content.mkdir(parents=True, exist_ok=True)
     for section in all_sections():
-        guidance = re.sub(r"（可[^）]*）", "", section.guidance)  # a template prompt: check flags it
         body = (
-            f"{guidance}\n\n"
+            f"{section.guidance}\n\n"
             "全年调整后预算 {{ budget.adjusted | wan }} 万元，执行率 {{ budget.execution_rate | pct }}。\n"
         )
         (content / section.file).write_text(body, encoding="utf-8")
