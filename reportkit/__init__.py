@@ -11,9 +11,9 @@ The library API (what the commands, tests and other programs call), imported on 
     ReportError            bad input: a Chinese message naming file, line and key
 """
 
-from importlib import import_module
-
 __version__ = "0.1.0"  # the package version (pyproject reads it from here)
+
+from .exports import lazy  # noqa: E402
 
 _API = {
     "load_report": "reportkit.assemble:load_report",
@@ -30,14 +30,5 @@ _API = {
     "ReportError": "reportkit.errors:ReportError",
 }
 
-__all__ = ["__version__", *sorted(_API)]
-
-
-def __getattr__(name: str):
-    target = _API.get(name)
-    if target is None:
-        raise AttributeError(f"module 'reportkit' has no attribute {name!r}")
-    module, _, attribute = target.partition(":")
-    value = getattr(import_module(module), attribute)
-    globals()[name] = value
-    return value
+__getattr__, __all__ = lazy(__name__, _API)
+__all__ = ["__version__", *__all__]

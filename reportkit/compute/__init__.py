@@ -6,7 +6,7 @@ computed and final score with its working, the level subtotals, the total and th
 rules are small pure functions chosen by name in the framework file.
 """
 
-from importlib import import_module
+from ..exports import lazy
 
 # Exported name → "module" or "module:attribute"; imported on first use, so that importing this
 # package costs nothing until a name is needed (start-up time of every command).
@@ -36,14 +36,4 @@ _EXPORTS = {
     "framework_schema_json": ".framework_schema",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    target = _EXPORTS.get(name)
-    if target is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module, _, attribute = target.partition(":")
-    value = getattr(import_module(module, __name__), attribute or name)
-    globals()[name] = value
-    return value
+__getattr__, __all__ = lazy(__name__, _EXPORTS)

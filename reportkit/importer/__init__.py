@@ -4,7 +4,7 @@ Takes a .docx and gives a scaffolded folder: the outline's section files split f
 the cover fields, the annex scores and the facts the text seems to state (as proposals).
 """
 
-from importlib import import_module
+from ..exports import lazy
 
 # Exported name → "module" or "module:attribute"; imported on first use, so that importing this
 # package costs nothing until a name is needed (start-up time of every command).
@@ -17,14 +17,4 @@ _EXPORTS = {
     "read_table": ".framework_table",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    target = _EXPORTS.get(name)
-    if target is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module, _, attribute = target.partition(":")
-    value = getattr(import_module(module, __name__), attribute or name)
-    globals()[name] = value
-    return value
+__getattr__, __all__ = lazy(__name__, _EXPORTS)

@@ -127,8 +127,7 @@ def _docx(path: Path) -> Table:
     best = None
     for table in document.tables:
         grid = [[cell.text.strip() for cell in row.cells] for row in table.rows]
-        text = "".join("".join(r) for r in grid)
-        if "三级" in text or ("指标" in text and ("分值" in text or "权重" in text)):
+        if _looks_like_indicators(grid):
             if best is None or len(grid) > len(best):
                 best = grid
     if best is None:
@@ -137,7 +136,7 @@ def _docx(path: Path) -> Table:
     return _assemble(best, path.name, [])
 
 
-def _xlsx(path: Path) -> Table:
+def _xlsx(path: Path):  # noqa: ANN202 - yields (sheet name, grid, hidden columns)
     import openpyxl
     from openpyxl.utils import get_column_letter
 
@@ -164,15 +163,10 @@ def _xlsx(path: Path) -> Table:
                 value = merged.get((r, c), sheet.cell(r, c).value)
                 row.append(_cell_text(value))
             grid.append(row)
-        text = "".join("".join(r) for r in grid)
-        if "三级" in text or ("指标" in text and ("分值" in text or "权重" in text)):
-            notes = [f"工作表“{sheet.title}”中隐藏的第 {'、'.join(get_column_letter(c) for c in hidden)} 列未读取"] if hidden else []
-            return _assemble(grid, path.name, notes)
-    raise ReportError(f"“{path.name}”的各工作表中没有指标表", file=path,
-                      expected="表头含“一级指标”“二级指标”“三级指标”“分值”“评分标准”的工作表")
+        yield sheet.title, grid, [get_column_letter(c) for c in hidden]
 
 
-def _xls(path: Path) -> Table:
+def _xls(path: Path):  # noqa: ANN202 - yields (sheet name, grid, hidden columns)
     import xlrd
 
     try:
@@ -189,9 +183,19 @@ def _xls(path: Path) -> Table:
         hidden = [c for c, info in sheet.colinfo_map.items() if info.hidden]
         grid = [[_cell_text(merged.get((r, c), sheet.cell_value(r, c))) for c in range(sheet.ncols) if c not in hidden]
                 for r in range(min(sheet.nrows, MAX_ROWS + 20))]
-        text = "".join("".join(r) for r in grid)
-        if "三级" in text or ("指标" in text and ("分值" in text or "权重" in text)):
-            notes = [f"工作表“{sheet.name}”中隐藏的第 {'、'.join(str(c + 1) for c in hidden)} 列未读取"] if hidden else []
+        yield sheet.name, grid, [str(c + 1) for c in hidden]
+
+
+def _looks_like_indicators(grid: list[list[str]]) -> bool:
+    text = "".join("".join(r) for r in grid)
+    return "三级" in text or ("指标" in text and ("分值" in text or "权重" in text))
+
+
+def _first_indicator_sheet(path: Path, sheets) -> Table:  # noqa: ANN001
+    """The first worksheet holding an indicator table, its hidden columns named in the notes."""
+    for name, grid, hidden in sheets:
+        if _looks_like_indicators(grid):
+            notes = [f"工作表“{name}”中隐藏的第 {'、'.join(hidden)} 列未读取"] if hidden else []
             return _assemble(grid, path.name, notes)
     raise ReportError(f"“{path.name}”的各工作表中没有指标表", file=path,
                       expected="表头含“一级指标”“二级指标”“三级指标”“分值”“评分标准”的工作表")
@@ -213,8 +217,8 @@ def read_table(path: Path) -> Table:
     if suffix == ".docx":
         return _docx(path)
     if suffix in (".xlsx", ".xlsm"):
-        return _xlsx(path)
+        return _first_indicator_sheet(path, _xlsx(path))
     if suffix == ".xls":
-        return _xls(path)
+        return _first_indicator_sheet(path, _xls(path))
     raise ReportError(f"不能导入“{path.name}”：只支持 .docx、.xlsx 和 .xls", file=path,
                       expected="评分表的 Word（.docx）或 Excel（.xlsx、.xls）文件；.doc 请先另存为 .docx")

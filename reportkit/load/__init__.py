@@ -5,7 +5,7 @@ Paths and options, Facts (with their line numbers), the 自评表 block, the fix
 JSON Schema of facts. YAML is read with line numbers so every error names file, line and key.
 """
 
-from importlib import import_module
+from ..exports import lazy
 
 # Exported name → "module" or "module:attribute"; imported on first use, so that importing this
 # package costs nothing until a name is needed (start-up time of every command).
@@ -68,14 +68,4 @@ _EXPORTS = {
     "read_text": ".yamlio",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    target = _EXPORTS.get(name)
-    if target is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module, _, attribute = target.partition(":")
-    value = getattr(import_module(module, __name__), attribute or name)
-    globals()[name] = value
-    return value
+__getattr__, __all__ = lazy(__name__, _EXPORTS)

@@ -5,7 +5,7 @@ its web assets), scores.json (json.py) and the PDF through LibreOffice (pdf.py).
 write into the output folder themselves: build does that atomically.
 """
 
-from importlib import import_module
+from ..exports import lazy
 
 # Exported name → "module" or "module:attribute"; imported on first use, so that importing this
 # package costs nothing until a name is needed (start-up time of every command).
@@ -29,14 +29,4 @@ _EXPORTS = {
     "toc_pages": ".pdf",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    target = _EXPORTS.get(name)
-    if target is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module, _, attribute = target.partition(":")
-    value = getattr(import_module(module, __name__), attribute or name)
-    globals()[name] = value
-    return value
+__getattr__, __all__ = lazy(__name__, _EXPORTS)
