@@ -144,7 +144,7 @@ def test_cover_declared_scores_and_numbers_go_to_facts(seed) -> None:
     assert result.declared.total == "93.78" and result.declared.prose_total == "93.78"
     assert result.declared.levels == [("部门决策", "20", "19.9"), ("部门管理", "20", "18.9"), ("部门绩效", "60", "54.98")]
     declared = text[text.index(DECLARED_HEAD):]
-    assert "#   预算执行率: 5.41" in declared and "#   总分: 93.78" in declared
+    assert "#     预算执行率: 5.41" in declared and "#   total: 93.78" in declared
     proposed = text[text.index(PROPOSALS_HEAD):]
     assert all(line.startswith("#") for line in proposed.splitlines())
     for line in ("#   budget.initial: 57373.02", "#   budget.adjusted: 64689.48", "#   budget.spent: 60994.53",
@@ -424,7 +424,8 @@ def test_word_structure_is_recognised(styled) -> None:
     assert section_text(root, "0-引言.md").strip() == "为全面实施预算绩效管理，我站依据有关文件开展了本次自评。"
     assert result.declared.indicators == {"预算编制合理性": "4.5", "项目监管": "2"}
     assert (result.declared.total, result.declared.prose_total, result.declared.grade) == ("91.5", "91.5", "优")
-    assert "各指标得分相加为 6.5 分，与原报告总分 91.5 分不一致" in result.summary
+    assert "各指标得分相加为 6.5 分，与原报告总分 91.5 分相差 85 分" in result.summary
+    assert "附件评分表：读到 2/21 项三级指标得分" in result.summary and "未读到：财务合规性（附件评分表中没有这一行）" in result.summary
 
 
 def test_markdown_keeps_lists_headings_tables_and_pictures(styled) -> None:

@@ -115,6 +115,7 @@ class Declared:
     levels: list[tuple[str, str, str]] = field(default_factory=list)  # (name, weight, score)
     grade: str = ""
     tables: int = 0  # annex tables read
+    annex: object = None  # annex.AnnexReading: every indicator, read or why not
 
     def indicator_sum(self) -> Decimal | None:
         values = [Decimal(v) for v in self.indicators.values() if v]
@@ -147,59 +148,6 @@ def read_chapter_four(items: list[Item], level_names: list[str], declared: Decla
 
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", nfkc(text))
-
-
-def read_annex(items: list[Item], names: set[str], declared: Declared) -> None:
-    """The declared score of every indicator found in the annex (tables, or lines of text)."""
-    for item in items:
-        if item.kind == "table":
-            if _read_table(item.cells, names, declared):
-                declared.tables += 1
-        else:
-            _read_line(item.plain, names, declared)
-
-
-def _read_table(cells: list[list[str]], names: set[str], declared: Declared) -> bool:
-    score_col = None
-    for row in cells[:5]:
-        for col, cell in enumerate(row):
-            if _squash(cell) in SCORE_HEADERS:
-                score_col = col  # the last such column wins (得分 after 分值)
-    found = False
-    for row in cells:
-        squashed = [_squash(c) for c in row]
-        # the rightmost name: a 二级 cell may carry an indicator's name too (2023 district: 项目管理)
-        name = next((c for c in reversed(squashed) if c in names), None)
-        if name is None and squashed and squashed[0] in ("总分", "合计"):
-            name = "总分"
-        if name is None:
-            continue
-        if score_col is not None and score_col < len(squashed):
-            value = squashed[score_col]
-        else:
-            value = next((c for c in reversed(squashed) if c), "")
-        if value and not NUMBER.match(value):
-            continue
-        found = True
-        if name == "总分":
-            declared.total = declared.total or value
-        else:
-            declared.indicators.setdefault(name, value)
-    return found
-
-
-def _read_line(text: str, names: set[str], declared: Declared) -> None:
-    """A table row flattened into one line of text (as in text pasted from a PDF)."""
-    tokens = nfkc(text).split()
-    if len(tokens) >= 2 and tokens[0] in ("总分", "合计") and NUMBER.match(tokens[-1]):
-        declared.total = declared.total or tokens[-1]
-        return
-    for start in reversed(range(len(tokens))):  # the rightmost name, as in _read_table
-        for end in range(start + 1, min(start + 6, len(tokens)) + 1):
-            name = "".join(tokens[start:end])
-            if name in names and end < len(tokens) and NUMBER.match(tokens[-1]):
-                declared.indicators.setdefault(name, tokens[-1])
-                return
 
 
 # ---------------------------------------------------------------- numbers in the narrative

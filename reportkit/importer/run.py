@@ -24,6 +24,7 @@ from ..compute import load_framework, shipped_ids
 from ..errors import ReportError
 from ..load import INTRO, all_sections
 from ..numbers import plain
+from .annex import read_annex
 from .docx import Item, block_lines, check_docx, convert, escape_inline, read_items
 from .facts import (
     Cover,
@@ -33,7 +34,6 @@ from .facts import (
     guess_level,
     guess_self_name,
     guess_year,
-    read_annex,
     read_chapter_four,
     read_cover,
 )
@@ -87,21 +87,27 @@ def choose_framework(level: str, year: int) -> str:
     return f"{prefix}-{in_force[-1] if in_force else years[0]}"
 
 
-def indicator_names(chosen: str) -> tuple[set[str], list[str]]:
-    """Indicator and level names of the chosen framework and of every other shipped one that
-    loads (an old report's annex may use an older framework's names)."""
-    names: set[str] = set()
-    levels: list[str] = []
-    groups: set[str] = set()  # the chosen framework's 二级 names are never another's 三级 (资产管理)
+def frameworks(chosen: str) -> list:
+    """The chosen framework, then every other shipped one that loads (an old report's annex may
+    use an older framework's names)."""
+    out = []
     for ref in [chosen] + [r for r in shipped_ids() if r != chosen]:
         try:
-            framework = load_framework(ref, Path("."))
+            out.append(load_framework(ref, Path(".")))
         except ReportError:
             if ref == chosen:
                 raise
-            continue
-        if ref == chosen:
-            groups = {g.name for lv in framework.levels for g in lv.groups} - {i.name for i in framework.indicators}
+    return out
+
+
+def indicator_names(loaded: list) -> tuple[set[str], list[str]]:
+    """Indicator and level names of all the frameworks; the chosen (first) framework's 二级 names
+    are never another's 三级 (资产管理)."""
+    names: set[str] = set()
+    levels: list[str] = []
+    chosen = loaded[0]
+    groups = {g.name for lv in chosen.levels for g in lv.groups} - {i.name for i in chosen.indicators}
+    for framework in loaded:
         names |= {i.name for i in framework.indicators} - groups
         levels += [lv.name for lv in framework.levels if lv.name not in levels]
     return names, levels
@@ -213,20 +219,29 @@ def set_report_fields(text: str, values: dict[str, str], file: Path) -> str:
 
 
 def declared_block(declared: Declared) -> list[str]:
-    if not (declared.indicators or declared.total or declared.prose_total):
+    """The scores the old report declares, in the shape of the `declared:` block, commented:
+    reportkit computes the scores from the facts; these are for comparing."""
+    annex = declared.annex
+    total = declared.total or declared.prose_total
+    if not (total or (annex and annex.found)):
         return []
-    lines = [
-        "",
-        DECLARED_HEAD,
-        "# reportkit 按评分规则由上面的事实计算得分；如确需坚持与规则不同的得分，",
-        "# 请在 overrides: 下写明该指标的得分和原因（reportkit 会在检查时列出）。",
-    ]
-    for name, value in declared.indicators.items():
-        lines.append(f"#   {name}: {value if value else '（原表为空）'}")
-    if declared.total or declared.prose_total:
-        lines.append(f"#   总分: {declared.total or declared.prose_total}")
+    lines = ["", DECLARED_HEAD,
+             "# reportkit 按评分规则由上面的事实计算得分；如确需坚持与规则不同的得分，",
+             "# 请在 overrides: 下写明该指标的得分和原因（reportkit 会在检查时列出）。",
+             "# declared:", "#   source: 原报告附件评分表"]
+    if total:
+        lines.append(f"#   total: {total}")
+    if declared.grade:
+        lines.append(f"#   grade: {declared.grade}")
+    if annex is not None and annex.scores:
+        lines.append("#   scores:")
+        for s in annex.scores:
+            if s.read:
+                lines.append(f"#     {s.name}: {s.value}")
+            else:
+                lines.append(f"#     {s.name}:  # 未读到：{s.reason()}")
     if declared.levels:
-        lines.append("#   " + "，".join(f"{n} {s}（满分 {w}）" for n, w, s in declared.levels))
+        lines.append("#   （第四章）" + "，".join(f"{n} {s}（满分 {w}）" for n, w, s in declared.levels))
     return lines
 
 
@@ -272,7 +287,7 @@ def import_report(
         raise ReportError(f"找不到评价指标体系“{framework}”", key="--framework",
                           expected="以下编号之一：" + "、".join(shipped_ids()))
     check_docx(source)
-    names, level_names = indicator_names(framework or "city-2021")
+    names, level_names = indicator_names(frameworks(framework or "city-2021"))
     with tempfile.TemporaryDirectory(prefix="reportkit-import-") as work:
         media = Path(work) / "media"
         items = read_items(convert(source, media), media)
@@ -301,7 +316,12 @@ def import_report(
             parts.parts[INTRO.file] = Part(INTRO, items=intro)
         declared = Declared()
         read_chapter_four(parts.chapter_four, level_names, declared)
-        read_annex(parts.annex + parts.chapter_four, names, declared)
+        loaded = frameworks(framework)
+        declared.annex = read_annex(parts.annex + parts.chapter_four, loaded[0], loaded[1:])
+        declared.indicators = declared.annex.by_name()
+        declared.total = declared.annex.total
+        declared.grade = declared.grade or declared.annex.grade
+        declared.tables = declared.annex.tables
         proposals = find_numbers([(f, i.plain) for f, p in parts.parts.items() for i in p.items if i.kind == "text"])
         sections = {f: part_markdown(p) for f, p in parts.parts.items() if p.items}
         result = ImportResult(target, "", cover, declared, proposals, parts, sections,
@@ -414,9 +434,10 @@ def summary(source: Path, r: ImportResult) -> str:
 
 
 def _declared_lines(d: Declared) -> list[str]:
-    if not (d.indicators or d.total or d.prose_total):
+    annex = d.annex
+    if not (d.total or d.prose_total or (annex and annex.found)):
         return []
-    out = ["原报告声明的自评得分（已作为注释写入 content/facts.yaml，不作为覆盖）："]
+    out = ["原报告声明的自评得分（已作为注释写入 content/facts.yaml 的 declared: 块，不作为覆盖）："]
     total = d.total or d.prose_total
     if total:
         line = f"  总分 {total} 分"
@@ -425,15 +446,25 @@ def _declared_lines(d: Declared) -> list[str]:
         if d.grade:
             line += f"，等级“{d.grade}”"
         out.append(line)
-    if d.indicators:
-        scores = "，".join(f"{n} {v or '空'}" for n, v in d.indicators.items())
-        out.append(f"  {len(d.indicators)} 项三级指标：{scores}")
-        empty = [n for n, v in d.indicators.items() if not v]
-        if empty:
-            out.append("  注意：得分为空的指标：" + "、".join(empty))
-        added = d.indicator_sum()
+    if annex is not None and annex.scores:
+        out.append(f"  附件评分表：读到 {len(annex.found)}/{len(annex.scores)} 项三级指标得分")
+        for s in annex.missing:
+            out.append(f"  未读到：{s.name}（{s.reason()}）")
+        for s in annex.scores:
+            if s.row_name and s.how in ("alias", "near", "group", "position") and s.read:
+                how = {"alias": "其他年度指标体系中的名称", "near": "名称相近、分值相同", "group": "与二级指标同名、分值相同",
+                       "position": "按分值和位置"}[s.how]
+                out.append(f"  原表“{s.row_name}”按{how}对应为“{s.name}”")
+        for name, first, later in annex.conflicts:
+            out.append(f"  注意：{name} 在附件中有两个得分：{first} 和 {later}（取前者）")
+        added = annex.total_of_scores()
         if total and added is not None and added != _decimal(total):
-            out.append(f"  注意：各指标得分相加为 {plain(added)} 分，与原报告总分 {total} 分不一致")
+            gap = _decimal(total) - added
+            missing = "、".join(s.name for s in annex.missing)
+            line = f"  注意：各指标得分相加为 {plain(added)} 分，与原报告总分 {total} 分相差 {plain(gap)} 分"
+            if missing:
+                line += f"（未读到的：{missing}）"
+            out.append(line)
     if d.total and d.prose_total and _decimal(d.total) != _decimal(d.prose_total):
         out.append(f"  注意：附件总分 {d.total} 分与第四章所写 {d.prose_total} 分不一致")
     return out
