@@ -79,3 +79,72 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# Facts each seed states plainly (test-vectors.md), as importing must propose them.
+FACTS = {
+    "seed000": {
+        "budget.initial": "57373.02", "budget.adjusted": "64689.48", "budget.spent": "60994.53",
+        "budget.previous_initial": "43622.58", "budget.personnel": "3207.70", "budget.public": "239.3",
+        "budget.project": "53926.02",
+        "quarterly.cumulative_spent": "13757.79 33261.44 39086.96 60994.53",
+        "procurement.plan": "485.43", "procurement.actual": "485.43",
+        "three_public.budget": "8.89", "three_public.spent": "7.56",
+        "office_expenses.budget": "231.52", "office_expenses.spent": "187.02",
+        "fixed_assets.total": "4478.54", "fixed_assets.in_use": "4381.90",
+        "staff.authorized": "52", "staff.on_payroll": "52", "staff.contract": "16",
+        "petitions.received": "62", "satisfaction": "86.34",
+    },
+    "seed001": {
+        "quarterly.progress": "26.1 50.6 73.6 99.45",
+        "procurement.plan": "659.98", "procurement.actual": "659.98",
+        "three_public.budget": "12.4", "three_public.spent": "8.7",
+        "office_expenses.budget": "168.51", "office_expenses.spent": "166.35",
+        "fixed_assets.total": "807.05", "fixed_assets.in_use": "807.05",
+        "staff.authorized": "{行政: 62, 事业: 21}", "staff.on_payroll": "{行政: 54, 事业: 16}", "staff.contract": "53",
+        "projects.planned": "25", "projects.on_time": "25", "satisfaction": "88.28",
+    },
+    "seed002": {
+        "budget.initial": "20207.52", "budget.adjusted": "17378.86", "budget.spent": "16619.26",
+        "budget.adjustments": "2828.66",
+        "three_public.budget": "96", "three_public.spent": "41.2",
+        "fixed_assets.total": "6281.48", "fixed_assets.in_use": "6281.48",
+        "staff.authorized": "90", "staff.on_payroll": "89", "staff.contract": "132", "satisfaction": "100",
+    },
+}
+
+
+def proposed(result) -> dict[str, str]:  # noqa: ANN001
+    """The first value proposed for each fact, written as in facts.yaml."""
+    out = {}
+    for p in result.proposals:
+        if p.kind == "rate":
+            continue
+        first = p.found[0]
+        if p.kind == "money4":
+            out[p.path] = " ".join(str(Decimal(f.value).normalize()) for f in p.found)
+        else:
+            out[p.path] = first.shown or str(Decimal(p.values[0]).normalize())
+    return out
+
+
+def facts_score(result, seed: str) -> tuple[int, list[str], list[str]]:  # noqa: ANN001
+    """(right, wrong, missed) against FACTS[seed], by the first value proposed."""
+    got = proposed(result)
+    want = FACTS[seed]
+    right, wrong, missed = 0, [], []
+    for path, value in want.items():
+        if path not in got:
+            missed.append(path)
+        elif _same(got[path], value):  # the first reading (a seed's own inconsistency is pointed out too)
+            right += 1
+        else:
+            wrong.append(f"{path}={got[path]}")
+    return right, wrong, missed
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        return [Decimal(x) for x in a.split()] == [Decimal(x) for x in b.split()]
+    except Exception:  # noqa: BLE001 - a mapping such as {行政: 62, 事业: 21}
+        return a == b

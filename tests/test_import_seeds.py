@@ -7,6 +7,7 @@ reported missing (none dropped silently, none wrong), the cover fields exact.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -163,3 +164,29 @@ def test_a_row_with_an_unknown_name_is_matched_by_weight_and_position() -> None:
     by = {s.name: s for s in out.scores}
     assert by["财务合规性"].read and by["财务合规性"].how == "position"
     assert by["编外人员控制率"].status == "absent" and by["编外人员控制率"].reason() == "附件评分表中没有这一行"
+
+
+@pytest.mark.parametrize(("seed", "tool"), CASES)
+def test_the_facts_each_seed_states_are_proposed(imported, seed: str, tool: str) -> None:
+    """Every fact test-vectors.md reads off the seed, with the right value and no wrong proposal;
+    each with its source (file, line, phrase) as a comment in facts.yaml."""
+    from import_seeds import FACTS, facts_score
+
+    result = imported(seed, tool)
+    right, wrong, missed = facts_score(result, seed)
+    assert (wrong, missed) == ([], [])
+    assert right == len(FACTS[seed])
+    facts = (result.root / "content" / "facts.yaml").read_text(encoding="utf-8")
+    for p in result.proposals:
+        if p.kind != "rate":
+            first = p.found[0]
+            assert first.line > 0, p.path
+            assert f"{first.file} 第 {first.line} 行：“{first.quote}”" in facts
+            # the figure is on that line of the section file (or, for a table, in the table there)
+            section = (result.root / "content" / first.file).read_text(encoding="utf-8").split("\n")
+            figure = f"{Decimal(first.value).normalize():f}"
+            if p.path == "budget.previous_initial":  # derived from the change stated there
+                figure = "比"
+            elif first.shown:  # a headcount by kind: its first part
+                figure = re.search(r"\d+", first.shown).group(0)
+            assert any(figure in re.sub(r"[\s,，\\]+", "", x) for x in section[first.line - 1:first.line + 40]), p.path

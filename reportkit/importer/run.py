@@ -127,14 +127,18 @@ def _ordered(item: Item) -> int | None:
     if item.marker:
         return int(item.marker[:-1]) if re.fullmatch(r"\d+\.", item.marker) else None
     match = ORDERED.match(item.inline)
-    return int(match.group(1)) if match else None
+    if not match or match.end() == len(match.group(1)) + 1:
+        return None  # "1.贯彻…" typed without a space stays as typed: a Markdown list prints "1. 贯彻…"
+    return int(match.group(1))
 
 
-def part_markdown(part: Part) -> str:
+def part_markdown(part: Part, lines: dict[int, int] | None = None) -> str:
     """The section file: sub-headings as # / ##, numbered and bulleted paragraphs as Markdown
-    lists where that renders the same numbers, everything else as paragraphs and tables."""
+    lists where that renders the same numbers, everything else as paragraphs and tables.
+    `lines` gets the line each item starts on (id(item) → line), for the facts' sources."""
     headings = {id(item): level for level, item in part.subheadings}
     blocks: list[str] = []
+    owners: list[int] = []
     notes: list[str] = []
     previous: int | None = None  # number of the list item just written
     for item in part.items:
@@ -155,8 +159,82 @@ def part_markdown(part: Part) -> str:
             blocks.append("- " + block_lines(item.inline[len(BULLET):]))
         else:
             blocks.append(item.markdown())
+        owners += [id(item)] * (len(blocks) - len(owners))
         previous = number
+    if lines is not None:
+        line = 1
+        for owner, block in zip(owners, blocks, strict=True):
+            if block.strip():
+                lines.setdefault(owner, line)
+                line += block.count("\n") + 2
     return "\n\n".join(b for b in blocks + notes if b.strip()) + "\n"
+
+
+SENTENCE_DONE = re.compile(r"[。；;！!？?：:]\s*$")
+
+
+def number_texts(parts: Split, lines: dict[int, int]) -> list[tuple[str, str, list[tuple[int, int]]]]:
+    """What the numbers are looked for in: each section's paragraphs — a paragraph that stops
+    mid-sentence joined with the next (text from a PDF wraps every line) — and its tables read
+    as sentences (row label + column heading + figure: “日常公用经费 调整预算数 115.16 万元”).
+    Each text comes with (offset, line) pairs: where in the section file its pieces are."""
+    out: list[tuple[str, str, list[tuple[int, int]]]] = []
+    for file, part in parts.parts.items():
+        heads = {id(i) for _, i in part.subheadings}
+        pending: tuple[str, list[tuple[int, int]]] | None = None
+        for item in part.items:
+            if item.kind == "table":
+                out += [(file, sentence, [(0, lines.get(id(item), 0))]) for sentence in table_sentences(item.cells)]
+                continue
+            if id(item) in heads or _ordered(item) is not None:
+                if pending:
+                    out.append((file, *pending))
+                pending = None
+                if id(item) in heads:
+                    continue
+            text, where = item.plain, [(0, lines.get(id(item), 0))]
+            if pending is not None:
+                where = pending[1] + [(len(pending[0]), where[0][1])]
+                text = pending[0] + text
+            if SENTENCE_DONE.search(text) or len(text) > 2000:
+                out.append((file, text, where))
+                pending = None
+            else:
+                pending = (text, where)
+        if pending:
+            out.append((file, *pending))
+    return out
+
+
+UNIT_WAN = re.compile(r"万元")
+QUARTER_LABEL = re.compile(r"^(?:第?[一二三四1-4]季度|[1-4]季度|[一二三四]季度|(?:3|6|9|12)月(?:末|底)?)")
+
+
+def table_sentences(cells: list[list[str]]) -> list[str]:
+    """A table's figures as sentences the narrative patterns read; the unit 万元 is added where
+    the table says it (a heading “（万元）”, or a unit cell)."""
+    rows = [[re.sub(r"\s+", "", c) for c in row] for row in cells]
+    if len(rows) < 2:
+        return []
+    head = rows[0]
+    wan_table = any(UNIT_WAN.search(c) for row in rows[:2] for c in row)
+    quarters_across = sum(1 for c in head if QUARTER_LABEL.match(c)) >= 2
+    out = []
+    for row in rows[1:]:
+        label = next((c for c in row if c and not re.fullmatch(r"[\d.,%％-]+", c)), "")
+        bits = []
+        for col, cell in enumerate(row):
+            value = re.fullmatch(r"([\d,]+(?:\.\d+)?)(%|％)?", cell)
+            if not value or col >= len(head):
+                continue
+            heading = re.sub(r"[（(]\s*(?:万元|元|%|％)\s*[）)]", "", head[col])
+            percent = value.group(2) or "%" in head[col] or "率" in heading or "进度" in heading
+            unit = "%" if percent else ("万元" if wan_table or "万元" in head[col] else "")
+            number = value.group(1)
+            bits.append(f"{heading}{label}{number}{unit}" if quarters_across else f"{label}{heading}{number}{unit}")
+        if bits:
+            out.append("，".join(bits) + "。")
+    return out
 
 
 def _indented(extra: str, width: int) -> str:
@@ -252,15 +330,17 @@ def proposals_block(proposals: list[Proposal]) -> list[str]:
         return []
     lines = ["", PROPOSALS_HEAD, "# （键名用点号表示层级，如 budget.initial 即 budget: 下的 initial:；不会自动生效）"]
     for p in facts:
+        first = p.found[0]
         if p.kind == "money4":
             value = "[" + ", ".join(plain(f.value) for f in p.found) + "]"
-            lines.append(f"#   {p.path}: {value}  # {p.title}；{p.found[0].file}：“{p.found[0].quote}”")
+            lines.append(f"#   {p.path}: {value}  # {p.title}；{first.where}：“{first.quote}”")
             continue
         values = p.values
-        first = p.found[0]
-        lines.append(f"#   {p.path}: {plain(values[0])}  # {p.title}；{first.file}：“{first.quote}”")
-        if len(values) > 1:
-            others = "；".join(f"{plain(f.value)}（{f.file}：“{f.quote}”）" for f in p.found if f.value != values[0])
+        value = first.shown or plain(values[0])
+        note = f"（{first.note}）" if first.note else ""
+        lines.append(f"#   {p.path}: {value}  # {p.title}{note}；{first.where}：“{first.quote}”")
+        if len(values) > 1:  # two readings: both written, the author chooses
+            others = "；".join(f"{plain(f.value)}（{f.where}：“{f.quote}”）" for f in p.found if f.value != values[0])
             lines.append(f"#     注意：原文中此数前后不一致，另有 {others}")
     if rates:
         lines.append("# 原文写出的计算结果（reportkit 会由上面的事实计算，填好后用 reportkit build 核对）：")
@@ -268,7 +348,7 @@ def proposals_block(proposals: list[Proposal]) -> list[str]:
             shown = "、".join(plain(v) + "%" for v in p.values)
             first = p.found[0]
             note = "（前后不一致）" if len(p.values) > 1 else ""
-            lines.append(f"#   {p.title} {shown}{note}  # {first.file}：“{first.quote}”")
+            lines.append(f"#   {p.title} {shown}{note}  # {first.where}：“{first.quote}”")
     return lines
 
 
@@ -309,7 +389,8 @@ def import_report(
         framework = framework or choose_framework(level, year)
         kind = "单位" if (cover.unit_label.startswith("单位") or any(
             "单位基本情况" in heading for _, heading in parts.chapters)) else "部门"
-        self_name = guess_self_name(texts)
+        narrative = [i.plain for p in parts.parts.values() for i in p.items] + [i.plain for i in parts.preamble]
+        self_name = guess_self_name(narrative, unit or cover.unit)  # not the annex: its criteria say 本部门
         used = {id(i) for i in cover.used}
         intro = [i for i in parts.preamble if id(i) not in used]
         if intro:
@@ -322,8 +403,9 @@ def import_report(
         declared.total = declared.annex.total
         declared.grade = declared.grade or declared.annex.grade
         declared.tables = declared.annex.tables
-        proposals = find_numbers([(f, i.plain) for f, p in parts.parts.items() for i in p.items if i.kind == "text"])
-        sections = {f: part_markdown(p) for f, p in parts.parts.items() if p.items}
+        lines: dict[int, int] = {}
+        sections = {f: part_markdown(p, lines) for f, p in parts.parts.items() if p.items}
+        proposals = find_numbers(number_texts(parts, lines))
         result = ImportResult(target, "", cover, declared, proposals, parts, sections,
                               year, unit or "", level, kind, self_name, framework, chosen)
         result.summary = summary(source, result)
@@ -424,6 +506,7 @@ def summary(source: Path, r: ImportResult) -> str:
         if conflicts:
             line += "；原文前后不一致：" + "、".join(conflicts)
         out.append(line)
+    out.append(import_score(r))
     out.append("下一步：")
     out.append("  1. 打开 content/facts.yaml：核对 report: 块，按末尾注释中识别的数字填写预算、支出等事实（请对照决算报表核对）")
     out.append("  2. 把正文中的数字改为引用，如 {{ budget.adjusted | wan }}，数字只在事实文件中填一次")
@@ -431,6 +514,16 @@ def summary(source: Path, r: ImportResult) -> str:
                "reportkit score 查看得分，reportkit build 生成 Word 报告")
     out.append(f"导入记录（含本摘要和未导入的原文）：{r.root}/{RECORD}")
     return "\n".join(out)
+
+
+def import_score(r: ImportResult) -> str:
+    """The import in one line: sections found, annex scores read, facts proposed."""
+    required = [s for s in all_sections() if not s.optional]
+    found = sum(1 for s in required if (p := r.split.parts.get(s.file)) is not None and p.heading)
+    annex = r.declared.annex
+    scores = f"{len(annex.found)}/{len(annex.scores)}" if annex is not None else "0/0"
+    facts = sum(1 for p in r.proposals if p.kind != "rate")
+    return f"导入结果：章节 {found}/{len(required)}，附件得分 {scores}，识别事实 {facts} 项"
 
 
 def _declared_lines(d: Declared) -> list[str]:
