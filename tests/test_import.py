@@ -144,7 +144,8 @@ def test_cover_declared_scores_and_numbers_go_to_facts(seed) -> None:
     assert result.declared.total == "93.78" and result.declared.prose_total == "93.78"
     assert result.declared.levels == [("部门决策", "20", "19.9"), ("部门管理", "20", "18.9"), ("部门绩效", "60", "54.98")]
     declared = text[text.index(DECLARED_HEAD):]
-    assert "#     预算执行率: 5.41" in declared and "#   total: 93.78" in declared
+    assert "\n    预算执行率: 5.41\n" in declared and "\n  total: 93.78\n" in declared
+    assert {k: str(v) for k, v in data["declared"]["scores"].items()} == SEED000_DECLARED
     proposed = text[text.index(PROPOSALS_HEAD):]
     assert all(line.startswith("#") for line in proposed.splitlines())
     for line in ("#   budget.initial: 57373.02", "#   budget.adjusted: 64689.48", "#   budget.spent: 60994.53",
@@ -505,13 +506,37 @@ def test_round_trip_build_then_import(tmp_path: Path, make) -> None:
     }
     assert _dec(result.declared.prose_total) == report.scores.total
 
+    # the 目标完成情况自评表 comes back as the targets: block
+    from reportkit.load.selfeval import parse_targets
+    from reportkit.load.yamlio import load_yaml
+
+    original_data, original_at = load_yaml(original / "content" / "facts.yaml")
+    if original_data.get("targets"):
+        imported_data, imported_at = load_yaml(root / "content" / "facts.yaml")
+        assert parse_targets(imported_data.get("targets"), imported_at) == parse_targets(
+            original_data["targets"], original_at)
+
     # every number proposed for the facts file is the original fact (a headcount split by
     # 编制 type is proposed as its total), and a report built from one fact per number has
     # no inconsistencies to point out
     proposed = {p.path: p for p in result.proposals if p.kind != "rate"}
     assert {"budget.initial", "budget.adjusted", "budget.spent"} <= set(proposed)
+    if make is _example:  # the example's narrative states each of its figures: every one comes back
+        from reportkit.load import FIELDS
+
+        numeric = [f.path for f in FIELDS if f.kind in ("money", "count", "headcount", "percent", "money4")]
+        def typed(path: str) -> bool:  # written in the original facts.yaml, not computed from its parts
+            section, _, leaf = path.partition(".")
+            value = original_data.get(section)
+            return (value.get(leaf) if isinstance(value, dict) and leaf else value if not leaf else None) is not None
+
+        stated = [p for p in numeric if typed(p)]
+        assert [p for p in stated if p not in proposed] == []
     for path, proposal in proposed.items():
         fact = report.facts.get(path)
+        if fact is None:  # a part's figure the example keeps under extra: (项目支出 调整后, 支出)
+            assert path.startswith("budget.") and path.endswith(("_adjusted", "_spent")), path
+            continue
         if isinstance(fact, dict):
             fact = sum(fact.values())
         want = [Decimal(x) for x in fact] if isinstance(fact, list) else [Decimal(fact)]

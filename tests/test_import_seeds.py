@@ -11,6 +11,7 @@ import re
 from decimal import Decimal
 
 import pytest
+import yaml
 from import_seeds import COVER, SELF_NAME, TOTAL, annex_expected, missing_expected
 from seed_words import SEEDS, TOOLS, make
 
@@ -55,9 +56,15 @@ def test_every_annex_score_is_read_or_reported(imported, seed: str, tool: str) -
     for score in annex.missing:  # each named, with its reason, in the summary and in facts.yaml
         assert f"未读到：{score.name}（{score.reason()}）" in result.summary
         facts = (result.root / "content" / "facts.yaml").read_text(encoding="utf-8")
-        assert f"#     {score.name}:  # 未读到：{score.reason()}" in facts
+        assert (f"    {score.name}:  # 原表得分栏为空" if score.status == "empty"
+                else f"    # {score.name}:  # 未读到：{score.reason()}") in facts
     assert f"读到 {len(read)}/{len(annex.scores)} 项三级指标得分" in result.summary
     assert annex.total == TOTAL[seed]
+    # the declared: block of facts.yaml holds exactly the scores read, and loads
+    declared = yaml.safe_load((result.root / "content" / "facts.yaml").read_text(encoding="utf-8"))["declared"]
+    scores = {n: Decimal(str(v)) for n, v in (declared.get("scores") or {}).items() if v is not None}
+    assert scores == {n: Decimal(v) for n, v in read.items()}
+    assert str(declared.get("total") or "") == TOTAL[seed]
     if TOTAL[seed] and missing:  # the gap the missing scores leave is named
         gap = Decimal(TOTAL[seed]) - sum(Decimal(v) for v in read.values())
         assert f"相差 {gap.normalize():f} 分" in result.summary

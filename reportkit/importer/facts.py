@@ -234,14 +234,16 @@ class Pattern:
     exclude: tuple[str, ...] = ()  # words that, in the same clause, mean another figure
     sections: tuple[str, ...] = ()  # only in these section files
     sentence_exclude: tuple[str, ...] = ()  # the same, anywhere earlier in the sentence
+    sentence_need: tuple[str, ...] = ()  # one of these must be earlier in the sentence
 
 
 def _p(path: str, title: str, keys: str, kind: str, exclude: tuple[str, ...] = (),
-       sections: tuple[str, ...] = (), sentence_exclude: tuple[str, ...] = ()) -> Pattern:
+       sections: tuple[str, ...] = (), sentence_exclude: tuple[str, ...] = (),
+       sentence_need: tuple[str, ...] = ()) -> Pattern:
     tail = {"money": WAN, "count": r"\s*(?:人|件|个|项|名)", "percent": r"\s*(?:%|分)", "rate": PCT}[kind]
     stop = r"(?!\s*(?:以上|以下|左右))"
     return Pattern(path, title, re.compile(f"(?:{keys}){FILL}{NUM}{tail}{stop}"), kind, exclude, sections,
-                   sentence_exclude)
+                   sentence_exclude, sentence_need)
 
 
 NO_PART = ("项目", "公用", "人员", "基本支出", "三公", "季度", "采购")
@@ -273,8 +275,11 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("staff.contract", "编外人员数（人）", r"实际编外人员|编外人员(?:数)?|劳务派遣人员|(?:实有)?临聘人员", "count"),
     _p("staff.contract_quota", "编外人员核定名额（人）", r"(?:临聘|编外)(?:人员|员)?(?:名额|控制数)", "count"),
     _p("petitions.received", "收到信访件数（件）", r"(?:收到|受理|接到)(?:群众)?信访(?:件)?(?:数量|数)?", "count"),
-    _p("projects.planned", "计划完成项目数（个）", r"(?:安排|实施|计划完成)的?(?:二级)?(?:履职)?项目(?:共计|共|总数)", "count"),
-    _p("projects.on_time", "按时完成项目数（个）", r"按(?:计划)?时(?:间)?完成(?:的)?项目(?:数)?", "count"),
+    _p("projects.planned", "计划完成项目数（个）",
+       r"(?:安排|实施)的?(?:二级)?(?:履职)?项目(?:共计|共|总数)|计划完成(?:的)?(?:二级)?项目(?:共计|共|总数)?", "count"),
+    _p("projects.on_time", "按时完成项目数（个）", r"按(?:计划)?时(?:间)?完成(?:的)?(?:项目)?(?:数)?", "count"),
+    _p("key_tasks.total", "重点工作任务数（项）", r"重点工作(?:任务)?", "count", ("未完成", "未按期")),
+    _p("key_tasks.unfinished", "未完成重点工作数（项）", r"(?<=[，,])未完成", "count", sentence_need=("重点工作",)),
     _p("satisfaction", "公众或服务对象满意度（%）", r"满意度(?:得分|调查结果|结果)?|满意度[^。；;]{0,30}?(?:综合)?(?:评分|得分)", "percent", ("≥", "<", "≤", ">")),
     _p("budget.execution_rate", "预算执行率", r"总执行率|全年(?:预算)?执行率|预算执行率", "rate", ("季度", "平均", "项目")),
     _p("quarterly.average_rate", "全年平均执行率", r"全年平均(?:预算)?执行率", "rate"),
@@ -450,6 +455,11 @@ def _quarter_progress(text: str, file: str, at, progress: dict, rates: dict) -> 
 
 
 STAFF_KIND = re.compile(r"行政|事业|工勤")
+BREAKDOWN = re.compile(r"\s*[（(，,]?\s*(?:其中|含)\s*[：:，,]?\s*((?:(?:行政|事业|工勤)[^\d，,。；;、]{0,6}\d+\s*[人名][、，,和及]?\s*){2,})")
+KIND_COUNT = re.compile(r"(行政|事业|工勤)[^\d，,。；;、]{0,6}?(\d+)\s*[人名]")
+KEY_TASKS_DONE = re.compile(r"重点工作[^。；;]{0,40}?(?:均|全部|都)(?:已)?按(?:期|时|计划)(?:保质保量|保质)?(?:完成|办结)")
+PETITIONS_ALL = re.compile(r"(?:全部|所有)(?:的)?信访(?:件|事项)?(?:均|都)?(?:已)?(?:办理)?(?:回复|办结|答复)")
+PETITIONS_LATE = re.compile(r"(?P<v>\d+)\s*件(?:信访件)?(?:超期|逾期)(?:回复|办理|办结)")
 ALL_ON_TIME = re.compile(r"(?:所有|全部)(?:的)?项目(?:均|都|全部)?(?:已)?按(?:计划)?(?:时间|时|期)(?:完成|实施完毕)")
 
 
@@ -467,6 +477,30 @@ def _plain_facts(text: str, file: str, at) -> list[Found]:  # noqa: ANN001
             out.append(Found(pattern.path + ":" + kinds[-1].group(0), pattern.title, "count",
                              _number(match.group("v")), file, _sentence(text, match.start(), match.end()),
                              at(match.start())))
+    for pattern in PATTERNS:  # "在编人员85人，其中行政编制64人、事业编制21人": the kinds of that figure
+        if pattern.path not in ("staff.authorized", "staff.on_payroll"):
+            continue
+        for match in pattern.regex.finditer(text):
+            rest = BREAKDOWN.match(text, match.end())
+            if not rest:
+                continue
+            for kind in KIND_COUNT.finditer(rest.group(1)):
+                out.append(Found(pattern.path + ":" + kind.group(1), pattern.title, "count", _number(kind.group(2)),
+                                 file, _sentence(text, match.start(), rest.end()), at(match.start())))
+    received = next(iter(PETITIONS_ALL.finditer(text)), None)
+    if received:
+        for match in next(p for p in PATTERNS if p.path == "petitions.received").regex.finditer(text):
+            out.append(Found("petitions.replied", "已办理回复件数（件）", "count", _number(match.group("v")), file,
+                             _sentence(text, match.start(), received.end()), at(match.start()),
+                             "原文：全部信访件均已办理回复"))
+    late = PETITIONS_LATE.search(text)
+    if late:
+        out.append(Found("petitions.late", "超期回复件数（件）", "count", _number(late.group("v")), file,
+                         _sentence(text, late.start(), late.end()), at(late.start())))
+    done = KEY_TASKS_DONE.search(text)
+    if done:
+        out.append(Found("key_tasks.unfinished", "未完成重点工作数（项）", "count", Decimal(0), file,
+                         _sentence(text, done.start(), done.end()), at(done.start()), "原文：重点工作均按期完成"))
     if ALL_ON_TIME.search(text):
         for match in next(p for p in PATTERNS if p.path == "projects.planned").regex.finditer(text):
             out.append(Found("projects.on_time", "按时完成项目数（个）", "count", _number(match.group("v")), file,
@@ -493,6 +527,12 @@ def _staff(found: dict[str, list[Found]]) -> None:
             # the same headcounts stated one by one, or their total, are this figure
             rest = [f for f in found.get(path, []) if f.value not in {x.value for x in by_kind.values()} | {total}]
             found[path] = [merged] + rest
+    late = found.pop("petitions.late", [])
+    if late and "petitions.replied" in found and "petitions.on_time" not in found:
+        f = late[0]
+        found["petitions.on_time"] = [Found("petitions.on_time", "按时办理回复件数（件）", "count",
+                                            found["petitions.replied"][0].value - f.value, f.file, f.quote, f.line,
+                                            f"已办理回复件数减去超期回复的 {plain_int(f.value)} 件")]
     service = found.pop("staff.in_service", [])
     if service and "staff.on_payroll" not in found:
         found["staff.on_payroll"] = [
@@ -556,6 +596,8 @@ def find_numbers(texts: list[tuple]) -> list[Proposal]:
                     continue
                 earlier = text[max(text.rfind(ch, 0, match.start()) for ch in "。；;\n") + 1:match.start()]
                 if any(word in earlier for word in pattern.sentence_exclude):
+                    continue
+                if pattern.sentence_need and not any(word in earlier for word in pattern.sentence_need):
                     continue
                 try:
                     value = _number(match.group("v"))

@@ -38,6 +38,7 @@ from .facts import (
     read_cover,
 )
 from .outline import Part, Split, split
+from .targets import TargetsReading, read_targets, targets_block
 
 RECORD = "导入记录.md"
 IMAGES = "images"
@@ -61,6 +62,7 @@ class ImportResult:
     self_name: str | None
     framework: str = ""
     framework_chosen: bool = False  # chosen by level and year, not given
+    targets: TargetsReading | None = None  # the 目标完成情况自评表, when there is one
 
 
 def default_target(source: Path) -> Path:
@@ -297,29 +299,34 @@ def set_report_fields(text: str, values: dict[str, str], file: Path) -> str:
 
 
 def declared_block(declared: Declared) -> list[str]:
-    """The scores the old report declares, in the shape of the `declared:` block, commented:
-    reportkit computes the scores from the facts; these are for comparing."""
+    """The scores the old report declares, as the `declared:` block: reportkit computes the
+    scores from the facts; `reportkit score` shows these beside them and `check` lists where
+    they differ. A score not read is a comment naming why; a blank cell is a blank score."""
     annex = declared.annex
     total = declared.total or declared.prose_total
     if not (total or (annex and annex.found)):
         return []
+    source = "原报告附件评分表" if annex is not None and annex.found else "原报告第四章"
     lines = ["", DECLARED_HEAD,
-             "# reportkit 按评分规则由上面的事实计算得分；如确需坚持与规则不同的得分，",
-             "# 请在 overrides: 下写明该指标的得分和原因（reportkit 会在检查时列出）。",
-             "# declared:", "#   source: 原报告附件评分表"]
+             "# 各指标得分由上面的事实按评分规则计算；这里是原报告自己写的得分，reportkit score 并列显示，",
+             "# reportkit check 列出不同之处。确需坚持与规则不同的得分，请在 overrides: 下写明得分和原因。",
+             "declared:", f"  source: {_yaml_value(source)}"]
     if total:
-        lines.append(f"#   total: {total}")
+        lines.append(f"  total: {total}")
     if declared.grade:
-        lines.append(f"#   grade: {declared.grade}")
+        lines.append(f"  grade: {declared.grade}")
     if annex is not None and annex.scores:
-        lines.append("#   scores:")
+        lines.append("  scores:")
         for s in annex.scores:
+            key = s.name if re.fullmatch(r"[\w、（）()，,·“”]+", s.name) else _yaml_value(s.name)
             if s.read:
-                lines.append(f"#     {s.name}: {s.value}")
+                lines.append(f"    {key}: {s.value}")
+            elif s.status == "empty":
+                lines.append(f"    {key}:  # 原表得分栏为空")
             else:
-                lines.append(f"#     {s.name}:  # 未读到：{s.reason()}")
+                lines.append(f"    # {key}:  # 未读到：{s.reason()}")
     if declared.levels:
-        lines.append("#   （第四章）" + "，".join(f"{n} {s}（满分 {w}）" for n, w, s in declared.levels))
+        lines.append("  # 第四章：" + "，".join(f"{n} {s}（满分 {w}）" for n, w, s in declared.levels))
     return lines
 
 
@@ -403,11 +410,13 @@ def import_report(
         declared.total = declared.annex.total
         declared.grade = declared.grade or declared.annex.grade
         declared.tables = declared.annex.tables
+        targets = read_targets(parts.annex + parts.chapter_four)
         lines: dict[int, int] = {}
         sections = {f: part_markdown(p, lines) for f, p in parts.parts.items() if p.items}
         proposals = find_numbers(number_texts(parts, lines))
+        unit = unit or targets.unit  # no cover (the text starts at chapter 一): the 自评表 names the unit
         result = ImportResult(target, "", cover, declared, proposals, parts, sections,
-                              year, unit or "", level, kind, self_name, framework, chosen)
+                              year, unit or "", level, kind, self_name, framework, chosen, targets)
         result.summary = summary(source, result)
 
         # written beside the target, moved into place only when complete
@@ -439,7 +448,7 @@ def _write(root: Path, r: ImportResult, media: Path) -> None:
     values = {k: v for k, v in (("preparer", r.cover.preparer), ("phone", r.cover.phone),
                                 ("kind", r.kind), ("self_name", r.self_name or "")) if v}
     text = set_report_fields(facts.read_text(encoding="utf-8"), values, facts)
-    extra = declared_block(r.declared) + proposals_block(r.proposals)
+    extra = declared_block(r.declared) + (targets_block(r.targets) if r.targets else []) + proposals_block(r.proposals)
     facts.write_text(text.rstrip("\n") + "\n" + ("\n".join(extra) + "\n" if extra else ""), encoding="utf-8")
     (root / RECORD).write_text(record(r), encoding="utf-8")
 
@@ -485,6 +494,16 @@ def summary(source: Path, r: ImportResult) -> str:
         out.append("未作为正文导入（原文保存在导入记录中）：")
         out += skipped
     out += _declared_lines(r.declared)
+    t = r.targets
+    if t is not None and t.found:
+        if targets_block(t):
+            line = (f"目标完成情况自评表 → content/facts.yaml 的 targets: 块：{len(t.tasks)} 项任务、"
+                    f"{len(t.goals)} 项总体目标、{len(t.indicators)} 项绩效指标")
+            if t.blanks:
+                line += f"；原表有 {t.blanks} 格为空，写作“（原表为空）”，请补写"
+        else:
+            line = "目标完成情况自评表：读到的部分不完整（需要任务、总体目标和绩效指标三部分），未写入 targets:，原表见导入记录"
+        out.append(line)
     tables = [(f, i) for f, p in r.split.parts.items() for i in p.items if i.kind == "table" and i.merged]
     if tables:
         out.append("表格：")
