@@ -123,14 +123,14 @@ def _annex_rows(framework: str, renames: dict[str, str]) -> list[list[str]]:
     return head + rows + [["总计得分", "", "", "", "", "", "", "", "94.91"]]
 
 
-CASES_2023 = [("district-2023", "项目管理", "name"), ("city-2021", "项目监管", "alias")]
+CASES_2023 = [("district-2023", "项目管理", "name"), ("city-2021", "项目监管", "group")]
 
 
 @pytest.mark.parametrize("shape", ["grid", "ragged", "text"])
 @pytest.mark.parametrize(("framework", "supervision", "how"), CASES_2023, ids=[c[0] for c in CASES_2023])
 def test_an_annex_as_the_finance_system_exports_it(shape: str, framework: str, supervision: str, how: str) -> None:
     """项目管理 printed as the 三级 name under the 二级 项目管理: the 2023 district framework's own
-    name, and for a framework that calls it 项目监管, that framework's name for it; 资产管理 for
+    name, and for a framework that calls it 项目监管, the 二级 name repeated with its weight; 资产管理 for
     资产管理安全性: the 二级 name repeated, known by its weight."""
     from reportkit.importer.annex import read_annex
 

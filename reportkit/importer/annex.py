@@ -122,10 +122,12 @@ class _Names:
         # another framework's indicator in the same group at the same place is the same indicator
         places = {(squash(i.level), squash(i.group), n): k for k, i in enumerate(self.indicators)
                   for n in [self._place(framework, i)]}
+        # the chosen framework's 二级 names are never another's 三级 (资产管理, 预算编制)
+        own_groups = {squash(g.name) for lv in framework.levels for g in lv.groups} - set(self.exact)
         for other in others:
             for ind in other.indicators:
                 k = places.get((squash(ind.level), squash(ind.group), self._place(other, ind)))
-                if k is not None:
+                if k is not None and squash(ind.name) not in own_groups:
                     self.exact.setdefault(squash(ind.name), k)
         self.groups: dict[str, list[int]] = {}
         self.group_weights: dict[str, set[Fraction]] = {}
@@ -136,6 +138,8 @@ class _Names:
                     self.group_weights.setdefault(squash(group.name), set()).add(group.weight)
         for k, ind in enumerate(self.indicators):
             self.groups.setdefault(squash(ind.group), []).append(k)
+        self.own_weights = {squash(g.name): Decimal(g.weight.numerator) / g.weight.denominator
+                            for lv in framework.levels for g in lv.groups}
         self.longest = max((len(n) for n in self.exact), default=0)
 
     @staticmethod
@@ -207,9 +211,8 @@ class _Reader:
             for k in self.names.groups.get(text, []):
                 ind = self.names.indicators[k]
                 if (number is not None and Decimal(ind.weight.numerator) / ind.weight.denominator == number
-                        and number not in {Decimal(w.numerator) / w.denominator
-                                           for w in self.names.group_weights[text]}
-                        and not self.out.scores[k].read):
+                        and number != self.names.own_weights.get(text)  # not the 二级's own weight
+                        and not self.out.scores[k].row_name):  # not a row already matched
                     return k, "group"
             return None, ""
         k = self.names.near(text, number)
@@ -359,8 +362,10 @@ class _Reader:
             return False
         k = self.names.exact.get(word)  # a 三级 of the same name (项目管理) has its own weight
         weights = {Decimal(w.numerator) / w.denominator for w in self.names.group_weights[word]}
-        if k is None:
-            return Decimal(after) in weights  # else perhaps the 二级 name printed as 三级 (identify)
+        if k is None:  # perhaps the 二级 name printed as 三级, with its indicator's weight (identify)
+            own = self.names.own_weights.get(word)
+            k, _ = self.identify(word, after)
+            return k is None or (own is not None and Decimal(after) == own)
         if self.out.scores[k].read:
             return True
         ind = self.names.indicators[k]
