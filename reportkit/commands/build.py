@@ -20,6 +20,8 @@ def add_arguments(parser) -> None:  # noqa: ANN001
 def run(args) -> int:  # noqa: ANN001
     start = time.perf_counter()
     result = build(Path(args.dir), args.template, pdf=args.pdf)
+    for note in result.notes:
+        print(f"提示：{note}")
     for path in result.outputs:
         print(f"已生成：{path}")
     scores = result.report.scores
