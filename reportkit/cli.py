@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from . import __version__
@@ -82,6 +83,18 @@ def make_parser(wanted: str | None = None) -> tuple[argparse.ArgumentParser, dic
     return parser, modules
 
 
+BROKEN_PIPE = 141  # as a shell reports a command ended by SIGPIPE
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser, modules = make_parser(argv[0] if argv else None)
@@ -97,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `reportkit check | head`: the reader has what it wanted
+        _quiet_stdout()
+        return BROKEN_PIPE
     except Exception as exc:  # noqa: BLE001 - last resort: a message, never a traceback
         print(f"内部错误：{type(exc).__name__}: {exc}。请把这条信息和输入文件一起报告给维护者。", file=sys.stderr)
         return 1

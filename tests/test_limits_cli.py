@@ -1,0 +1,22 @@
+"""The command line under conditions a user meets: output cut off by `head` (issue 18)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from reportkit.cli import BROKEN_PIPE
+
+
+def test_output_into_a_closed_pipe_ends_quietly(seed000: Path) -> None:
+    read, write = os.pipe()
+    os.close(read)  # the reader (head) has already gone
+    try:
+        done = subprocess.run([sys.executable, "-m", "reportkit", "check", str(seed000)], stdout=write,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write)
+    assert done.returncode == BROKEN_PIPE
+    assert done.stderr == ""
