@@ -135,9 +135,9 @@ def build(root: Path, template: Path | None = None, pdf: bool = False, out: Path
 
     if pdf and find_soffice() is None:  # fail before any work, with the install hint
         raise ReportError(PDF_MISSING, expected=PDF_HINT)
-    notes = recover(Paths(Path(root)).build)  # first: a failed build below still leaves a complete set
+    out = Path(out) if out is not None else Paths(Path(root)).build
+    notes = recover(out)  # first: a failed build below still leaves a complete set
     report = _load_finished(root)
-    out = Path(out) if out is not None else report.paths.build
     template = template or _configured_template(report)
     docx = out / docx_name(report)
     staged: dict[Path, Path] = {}

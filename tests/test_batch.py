@@ -32,7 +32,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--dis
 
 
 def _outputs(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    # .reportkit-build.json: the build's own record of its set (issue 18), not an output
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")}
 
 
 def _single(root: str) -> dict[str, bytes]:
@@ -234,7 +235,7 @@ def test_ctrl_c_keeps_finished_units_and_leaves_no_partial_file(tmp_path: Path) 
     done = [d for d in out.iterdir() if d.is_dir()]
     assert 3 <= len(done) < 60
     for folder in done:  # every unit folder is whole
-        assert sorted(p.suffix for p in folder.iterdir()) == [".docx", ".html", ".json"]
+        assert sorted(p.suffix for p in folder.iterdir() if not p.name.startswith(".")) == [".docx", ".html", ".json"]
     rows = list(load_workbook(out / "汇总.xlsx")["汇总"].iter_rows(values_only=True))
     statuses = [row[rows[0].index("状态")] for row in rows[1:]]
     # A unit whose outputs were in place just as Ctrl-C came (one per worker at most) may
