@@ -83,3 +83,28 @@ def test_the_self_evaluation_table_totals_against_the_budget(tmp_path: Path) -> 
     found = [f for f in check_report(root).findings if f.key == "targets.tasks"]
     assert [f.severity for f in found] == ["warning"]
     assert "执行数合计 59,994.53 万元" in found[0].message and "60,994.53" in found[0].message
+
+
+def test_a_finding_is_silenced_on_its_line_or_in_reportkit_yaml(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from reportkit.cli import main
+
+    root = seed000(tmp_path)
+    section = root / "content/3-3-后续工作计划.md"
+    section.write_text(
+        "执行率为 93.2%。{# noqa #}\n\n执行率为 93.3%。{# noqa: 算式 #}\n\n执行率为 93.4%。\n\n执行率为 93.5%。\n",
+        encoding="utf-8")
+    (root / "reportkit.yaml").write_text("check:\n  ignore:\n    - 执行率为 93.4%\n"
+                                         "    - {file: content/1-1-主要职能.md, text: 执行率为 93.5%}\n", encoding="utf-8")
+    result = check_report(root)
+    left = [f.line for f in result.findings if f.file == "content/3-3-后续工作计划.md" and f.severity == "warning"]
+    assert left == [3, 7]  # noqa for another kind of finding; the ignore entry names another file
+    assert [f.line for f in result.silenced if f.file == "content/3-3-后续工作计划.md"] == [1, 5]
+    main(["check", str(root)])
+    assert "已忽略 2 项发现" in capsys.readouterr().out
+
+
+def test_a_bad_check_setting_is_one_clear_error(tmp_path: Path) -> None:
+    root = seed000(tmp_path)
+    (root / "reportkit.yaml").write_text("check:\n  ignore: 执行率\n", encoding="utf-8")
+    errors = [f for f in check_report(root).findings if f.severity == "error" and f.file == "reportkit.yaml"]
+    assert len(errors) == 1 and errors[0].key == "check.ignore" and errors[0].line == 2

@@ -446,6 +446,7 @@ def _sum_before(text: Text, t0: int, t1: int, a: int, b: int, depth: list[int]) 
 
 _RATE_NAME = re.compile(r"(执行率|完成率|使用率|利用率|控制率|支付率|到位率|支出进度|执行进度|预算进度|兑付率)")
 _RATE_STATED = re.compile(rf"\s*(?:为|是|达到|达|仅为|约为|:)?\s*({NUMBER})\s*%")
+_OTHER_TIME = re.compile(r"上年|去年|上一年|同比|环比|以前年度|历年|往年|(?:19|20)\d\d\s*年|[1-9]\d?月|季度")
 _BASE = re.compile(r"预算|计划|安排|下达|批复|核定|调整后|总额")
 _ACTUAL = re.compile(r"实际|决算|支出|执行|使用|完成|采购|支付|拨付|到位|在用")
 
@@ -471,6 +472,9 @@ def rates(text: Text) -> list[tuple[int, Finding]]:
                 continue
             if not text.by_author(value.start(1), value.end(1)):
                 continue
+            clause = s[max([a] + [k + 1 for k in range(a, m.start()) if s[k] in ",;:"]):m.start()]
+            if _OTHER_TIME.search(clause):
+                continue  # 上年执行率, 2020 年执行率: not the ratio of this sentence's amounts
             amounts = []
             for x in AMOUNT.finditer(s, a, b):
                 found = _amount_at(text, x, depth)

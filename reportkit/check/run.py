@@ -19,6 +19,7 @@ is a warning; otherwise 0. To-dos and notices never change the exit code.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -84,6 +85,8 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     # typed numbers not compared with a fact, and why (another subject, a bound): --explain
     skipped: list[Finding] = field(default_factory=list)
+    # findings the author silenced ({# noqa #} on the line, or check.ignore in reportkit.yaml)
+    silenced: list[Finding] = field(default_factory=list)
 
     def of(self, severity: str) -> list[Finding]:
         return [f for f in self.findings if f.severity == severity]
@@ -103,6 +106,7 @@ class CheckResult:
             "root": str(self.root),
             "counts": self.counts(),
             "findings": [f.as_data() for f in self.findings],
+            "silenced": [f.as_data() for f in self.silenced],
         }
 
 
@@ -375,7 +379,51 @@ def check_report(root: Path) -> CheckResult:
             continue  # an empty fact already reported as wrong
         unique.setdefault((finding.severity, finding.file, finding.line, finding.message), finding)
     result.findings = sorted(unique.values(), key=Finding.sort_key)
+    _silence(result, options if isinstance(options, dict) else {})
     return result
+
+
+# {# noqa #}, {# noqa: 算式 #}, {# 忽略 #}: a Jinja comment, so the report never shows it
+_NOQA = re.compile(r"\{#-?\s*(?:noqa|忽略|不检查)\s*(?:[:：]\s*(?P<words>[^#]*?))?\s*-?#\}")
+
+
+def _silence(result: CheckResult, options: dict) -> None:
+    """Move the findings the author silenced to result.silenced. Facts, configuration and
+    to-dos cannot be silenced: only what check reads in the text."""
+    ignore = ((options.get("check") or {}).get("ignore") or []) if isinstance(options.get("check"), dict) else []
+    sources: dict[str, list[str]] = {}
+
+    def line_of(finding: Finding) -> str:
+        if not finding.file or not finding.file.endswith(".md") or not finding.line:
+            return ""
+        if finding.file not in sources:
+            try:
+                sources[finding.file] = (result.root / finding.file).read_text(encoding="utf-8-sig").splitlines()
+            except (OSError, UnicodeDecodeError):
+                sources[finding.file] = []
+        lines = sources[finding.file]
+        return lines[finding.line - 1] if finding.line <= len(lines) else ""
+
+    def silenced(finding: Finding) -> bool:
+        if finding.severity == TODO or finding.group in (FACTS, CONFIG):
+            return False
+        source = line_of(finding)
+        for m in _NOQA.finditer(source):
+            words = [w for w in re.split(r"[,，、\s]+", m["words"] or "") if w]
+            if not words or any(w in finding.message for w in words):
+                return True
+        for entry in ignore:
+            text, file = (entry, None) if isinstance(entry, str) else (entry.get("text"), entry.get("file"))
+            if file and file != finding.file:
+                continue
+            if text and (text in source or text in finding.message):
+                return True
+        return False
+
+    kept = []
+    for finding in result.findings:
+        (result.silenced if silenced(finding) else kept).append(finding)
+    result.findings = kept
 
 
 def todo_list(result: CheckResult, base: str = "") -> str:

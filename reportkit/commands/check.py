@@ -55,6 +55,8 @@ def render(result: CheckResult, base: str, explain: bool = False) -> str:
     if explain and result.skipped:
         lines += ["", f"【未比较的数字】{len(result.skipped)} 处（不是问题：说明这些数字为何没有与事实比较）"]
         lines += [f"  {f.location(base)}：{f.message}" for f in result.skipped]
+    if result.silenced:
+        lines += ["", f"已忽略 {len(result.silenced)} 项发现（正文行中的 {{# noqa #}}，或 reportkit.yaml 的 check.ignore）"]
     counts = result.counts()
     if not any(counts.values()):
         lines += ["", "没有发现问题。"]

@@ -14,9 +14,10 @@ OPTIONS = {
     "template": "自定义 Word 模板（.docx）的路径，相对于报告目录",
     "toc": "是否生成目录（true/false）",
     "outline": "报告提纲：reportkit outlines 列出的编号，或报告目录中提纲文件的路径（.yaml）",
+    "check": "reportkit check 的设置：ignore 列出要忽略的发现，每项是该行原文中的一段文字，或 {file: 文件, text: 文字}",
 }
 # What the scaffold's commented lines say: each is valid once its # is removed.
-EXAMPLES = {"template": "模板.docx", "toc": "true", "outline": "shenzhen-city"}
+EXAMPLES = {"template": "模板.docx", "toc": "true", "outline": "shenzhen-city", "check": "{ignore: [执行率97.11%]}"}
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,32 @@ def load_options(paths: Paths) -> dict:
     if "outline" in data and (not isinstance(data["outline"], str) or not data["outline"].strip()):
         raise ReportError("outline 需要提纲的编号或文件路径", file=paths.config, line=located.line("outline"),
                           key="outline", expected="如 outline: shenzhen-unit（reportkit outlines 列出全部）")
+    if "check" in data:
+        _check_options(data["check"], paths, located)
     return data
+
+
+def _check_options(value: object, paths: Paths, located) -> None:  # noqa: ANN001
+    """check: {ignore: [文字, {file: content/x.md, text: 文字}, …]}"""
+    expected = "check: {ignore: [该行原文中的一段文字, {file: content/2-3-履职绩效情况.md, text: 一段文字}]}"
+
+    def fail(message: str, key: str) -> ReportError:
+        return ReportError(message, file=paths.config, line=located.line(key) or located.line("check"), key=key,
+                           expected=expected)
+
+    if not isinstance(value, dict) or set(value) - {"ignore"}:
+        raise fail("check 只能有 ignore 一项（要忽略的发现的列表）", "check")
+    entries = value.get("ignore") or []
+    if not isinstance(entries, list):
+        raise fail("check.ignore 需要一个列表", "check.ignore")
+    for i, entry in enumerate(entries):
+        key = f"check.ignore.{i}"
+        if isinstance(entry, str) and entry.strip():
+            continue
+        if isinstance(entry, dict) and set(entry) <= {"file", "text"} and isinstance(entry.get("text"), str) \
+                and entry["text"].strip() and isinstance(entry.get("file", ""), str):
+            continue
+        raise fail(f"check.ignore 第 {i + 1} 项应是一段文字，或 {{file, text}}，写的是“{entry}”", key)
 
 
 def check_template(paths: Paths, value: object, line: int | None) -> Path:
