@@ -48,9 +48,12 @@ class Text:
     sources: list[int]
     typed: list[bool]
 
-    def sub(self, pattern: str, repl: str) -> Text:
+    def sub(self, pattern: str | re.Pattern, repl: str) -> Text:
+        matches = list(re.finditer(pattern, self.text))
+        if not matches:
+            return self  # most patterns match nothing on most lines
         text, sources, typed, pos = [], [], [], 0
-        for m in re.finditer(pattern, self.text):
+        for m in matches:
             text.append(self.text[pos:m.start()])
             sources += self.sources[pos:m.start()]
             typed += self.typed[pos:m.start()]
@@ -72,9 +75,16 @@ class Text:
         return any(self.by_author(a, b) for a, b in spans)
 
 
+_COMPILED = tuple((re.compile(pattern), repl) for pattern, repl in _NORMALIZE)
+# Characters some pattern above may change: a line without any is already normal.
+_TOUCHED = re.compile(r"[\\$*`~{}“”\"‘’「」％（）＝＋：，；／＞＜\u3000\u00a0]")
+
+
 def normalize(line: Line) -> Text:
     text = Text(line.text, line.sources, line.typed)
-    for pattern, repl in _NORMALIZE:
+    if not _TOUCHED.search(line.text):
+        return text
+    for pattern, repl in _COMPILED:
         text = text.sub(pattern, repl)
     return text
 
