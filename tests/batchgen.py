@@ -73,6 +73,8 @@ def facts_text(number: int, rng: random.Random, *, broken: str | None = None) ->
         lines += ["overrides:", "  预算执行率: {score: 5, reason: 经财政局复核认定}"]
         if number % 14 == 3:
             lines.append("  项目完成及时性: {score: 4, reason: 两个项目延期经批准}")
+    if number % 9 == 4:  # the unit's own 自评表: one score the rules do not give
+        lines += ["declared:", "  source: 单位自评表", "  scores: {预算执行率: 0.5, 预算编制规范性: 5}"]
     return "\n".join(lines) + "\n"
 
 

@@ -108,7 +108,7 @@ def test_workbook_has_a_row_per_unit_with_numbers(batched) -> None:
     col = {name: i for i, name in enumerate(head)}
     assert {"政府采购执行情况", "政府采购执行率", "部门决策", "覆盖得分数", "检查错误"} <= set(col)
     assert "district-2021" in sheet.cell(row=1, column=col["政府采购执行情况"] + 1).comment.text
-    overrides = 0
+    overrides = declared = 0
     for row, r in zip(sheet.iter_rows(min_row=2), result.units, strict=True):
         if not r.ok:
             assert row[col["状态"]].value == FAILED and row[col["总分"]].value is None
@@ -126,9 +126,13 @@ def test_workbook_has_a_row_per_unit_with_numbers(batched) -> None:
         assert row[col[absent]].value is None
         count = sum(1 for i in scores["indicators"] if i["overridden"])
         assert row[col["覆盖得分数"]].value == count
+        differ = sum(1 for i in scores["indicators"] if i.get("declared", {}).get("differs"))
+        assert row[col["自评与计算不一致数"]].value == differ
         overrides += count
+        declared += differ
     exceptions = list(book["覆盖与差异"].iter_rows(min_row=2, values_only=True))
-    assert len(exceptions) == overrides > 0
+    assert len(exceptions) == overrides + declared and overrides > 0 and declared > 0
+    assert {row[2] for row in exceptions} == {"覆盖得分", "自评与计算不一致"}
     assert all(isinstance(row[4], (int, float)) and row[7] for row in exceptions)
     failures = list(book["失败"].iter_rows(min_row=2, values_only=True))
     assert len(failures) == len(broken)

@@ -202,7 +202,7 @@ def summary_html(table: Table, title: str = "绩效评价报告汇总") -> str:
         "<h2>覆盖计算得分最多的单位</h2>", _most_overrides(table),
         "<h2>汇总表</h2>", _summary_table(table),
         "<h2>覆盖与差异</h2>",
-        _rows_table(["单位", "指标", "类型", "计算得分", "最终得分", "差值", "与计算不一致", "原因"],
+        _rows_table(["单位", "指标", "类型", "计算得分", "得分", "差值", "与计算不同", "原因"],
                     exceptions(results), "exceptions"),
         "<h2>未生成的单位</h2>", _rows_table(["单位", "目录", "状态", "说明"], failures(results), "failures"),
         f"<script>{SCRIPT}</script>", "</body></html>", "",

@@ -21,19 +21,21 @@ def _dec(value: Decimal | Fraction | None) -> Decimal | None:
 
 
 def summarize(report: Any, counts: dict[str, int]) -> dict[str, Any]:
-    """The row of 汇总.xlsx and 汇总.html for one unit, and its overrides and differences."""
+    """The row of 汇总.xlsx and 汇总.html for one unit, its overrides and the indicators whose
+    declared score (the unit's own 自评表, `declared:`) differs from the computed one."""
     facts, scores = report.facts, report.scores
     overrides, differences = [], []
     for s in scores.indicators:
-        if s.override is None:
-            continue
-        entry = {
-            "indicator": s.indicator.name, "kind": "覆盖得分", "computed": _dec(s.computed),
-            "score": _dec(s.final), "reason": s.override.reason,
-        }
-        overrides.append(entry)
-        if s.differs:
-            differences.append(entry)
+        if s.override is not None:
+            overrides.append({
+                "indicator": s.indicator.name, "kind": "覆盖得分", "computed": _dec(s.computed),
+                "score": _dec(s.final), "reason": s.override.reason, "differs": s.differs,
+            })
+        if s.declared_differs:  # the unit's own table (declared:) against the rules
+            differences.append({
+                "indicator": s.indicator.name, "kind": "自评与计算不一致", "computed": _dec(s.computed),
+                "score": _dec(s.declared), "reason": s.declared_note, "differs": True,
+            })
     return {
         "unit": facts.get("report.unit"),
         "level": facts.get("report.level") or "",

@@ -73,7 +73,7 @@ def summary_table(results: list[UnitResult]) -> Table:
         Column("总分", SCORE), Column("等级", TEXT),
         *[scored(name) for name in levels], *[scored(name) for name in indicators],
         Column("覆盖得分数", COUNT, "overrides 中坚持与规则不同得分的指标数"),
-        Column("与计算不一致数", COUNT, "最终得分与按规则计算的得分不同的指标数"),
+        Column("自评与计算不一致数", COUNT, "declared: 中单位自评的得分与按规则计算的得分不同的指标数"),
         Column("检查错误", COUNT, "reportkit check 的错误数"),
         Column("检查警告", COUNT, "reportkit check 的警告数"),
         Column("状态", TEXT), Column("输出目录", TEXT),
@@ -110,16 +110,16 @@ def notes(table: Table) -> list[str]:
 
 
 def exceptions(results: list[UnitResult]) -> list[list[Any]]:
-    """Every override and every difference between the final and the computed score."""
+    """Every override and every declared score that differs from the computed one."""
     rows = []
     for r in results:
         if not r.summary:
             continue
-        for entry in r.summary["overrides"]:
-            diff = (entry["score"] - entry["computed"]) if entry["computed"] is not None else None
+        for entry in r.summary["overrides"] + r.summary["differences"]:
+            known = entry["computed"] is not None and entry["score"] is not None
             rows.append([r.summary["unit"], entry["indicator"], entry["kind"], entry["computed"],
-                         entry["score"], diff, "是" if entry in r.summary["differences"] else "否",
-                         entry["reason"]])
+                         entry["score"], entry["score"] - entry["computed"] if known else None,
+                         "是" if entry["differs"] else "否", entry["reason"]])
     return rows
 
 

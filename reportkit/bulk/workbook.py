@@ -55,8 +55,9 @@ def write_workbook(table: Table, path: Path) -> None:
     main.row_dimensions[1].height = 45  # long indicator names wrap in a narrower column
     _sheet(book, "覆盖与差异", [
         Column("单位", "text"), Column("指标", "text"), Column("类型", "text"),
-        Column("计算得分", SCORE, "按评分规则计算的得分；缺少事实时为空"), Column("最终得分", SCORE),
-        Column("差值", SCORE, "最终得分 − 计算得分"), Column("与计算不一致", "text"), Column("原因", "text"),
+        Column("计算得分", SCORE, "按评分规则计算的得分；缺少事实时为空"),
+        Column("得分", SCORE, "覆盖后的最终得分，或单位自评的得分"),
+        Column("差值", SCORE, "得分 − 计算得分"), Column("与计算不同", "text"), Column("原因", "text"),
     ], exceptions(table.results))
     _sheet(book, "失败", [
         Column("单位", "text"), Column("目录", "text"), Column("状态", "text"), Column("说明", "text"),
