@@ -24,6 +24,7 @@ COMMANDS = (
     "reportkit.commands.schema",
     "reportkit.commands.names",
     "reportkit.commands.batch",
+    "reportkit.commands.diff",
 )
 
 

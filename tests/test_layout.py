@@ -23,7 +23,7 @@ RANKS = {
     "assemble": 3,
     "render": 4, "check": 4,
     "build": 5, "scaffold": 5,
-    "importer": 6, "preview": 6, "bulk": 6,
+    "importer": 6, "preview": 6, "bulk": 6, "diff": 6,
     "commands": 7, "cli": 8, "__main__": 9,
 }
 FOUNDATION = {room for room, rank in RANKS.items() if rank == 0}

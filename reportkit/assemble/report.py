@@ -40,6 +40,7 @@ from ..load import (
     substitute,
 )
 from .markdown import parse
+from .previous import add_previous, add_score_changes, load_previous
 from .tables import make_tables, number_captions
 from .templating import render_text
 
@@ -341,8 +342,12 @@ def load_scores(root: Path) -> tuple[Paths, Facts, Framework, dict, Scores]:
         if exc.file is None:  # the reference itself is wrong: point at it in the facts file
             exc.file, exc.line = facts.file, facts.line("report.framework")
         raise
-    metrics = with_defined(framework.metrics, compute_metrics(facts, framework.settings))  # the framework's own metrics too
+    last = load_previous(facts, paths.root)
+    metrics = compute_metrics(facts, framework.settings)
+    add_previous(metrics, last)
+    metrics = with_defined(framework.metrics, metrics)  # the framework's own metrics too
     scores = score_report(framework, facts, metrics)
+    add_score_changes(metrics, scores, last)
     return paths, facts, framework, metrics, scores
 
 

@@ -223,6 +223,8 @@ def _finalize(value: Any) -> Any:
         if any("\ud800" <= c <= "\udfff" for c in value):
             raise SecurityError("结果含有无效的 Unicode 字符（单独的代理项，如 \\ud800）")
         return value
+    if isinstance(getattr(value, "reportkit_text", None), str):  # a value that prints a phrase (a Change)
+        return value.reportkit_text
     if isinstance(value, bool) or value is None or not isinstance(value, (int, Decimal, Fraction, float)):
         raise SecurityError(
             f"{{{{ }}}} 的结果是{_kind(value)}，不能直接写入正文"

@@ -25,7 +25,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ..assemble import template_context
+from ..assemble import add_previous, add_score_changes, load_previous, template_context
 from ..compute import Framework, Scores, compute_metrics, load_framework, score_report, with_defined
 from ..errors import ReportError
 from ..findings import (
@@ -345,11 +345,18 @@ def check_report(root: Path) -> CheckResult:
     facts, framework, metrics, scores, context = loaded.facts, None, None, None, None
     if facts is not None:
         framework = _framework(facts, paths, findings)
+        last = None
+        try:
+            last = load_previous(facts, root)
+        except ReportError as exc:  # previous: names a report that does not load
+            findings.append(from_error(exc, FACTS, root))
         metrics = compute_metrics(facts, framework.settings if framework else None)
+        add_previous(metrics, last)
         if framework is not None:
             metrics = with_defined(framework.metrics, metrics)
         scores = _score(framework, facts, metrics, paths, findings) if framework else None
         if scores is not None:
+            add_score_changes(metrics, scores, last)
             try:
                 context = template_context(facts, framework, metrics, scores, outline)
             except ReportError as exc:  # an {extra.…} of the outline that the facts lack

@@ -11,6 +11,9 @@ from ..exports import lazy
 # Exported name → "module" or "module:attribute"; imported on first use, so that importing this
 # package costs nothing until a name is needed (start-up time of every command).
 _EXPORTS = {
+    "Change": ".change",
+    "previous_metrics": ".change",
+    "score_changes": ".change",
     "Framework": ".framework",
     "load_framework": ".framework",
     "parse_framework": ".framework",
@@ -27,6 +30,7 @@ _EXPORTS = {
     "is_judgement_part": ".scoring",
     "score_indicator": ".scoring",
     "score_report": ".scoring",
+    "shown": ".scoring",
     "Quotient": ".values",
     "Rate": ".values",
     "Score": ".values",

@@ -23,6 +23,7 @@ from .facts_schema import (
     Field,
     expected,
 )
+from .previous import PreviousRef, parse_previous
 from .selfeval import Targets, parse_targets
 from .yamlio import Located, load_yaml
 
@@ -98,6 +99,7 @@ class Facts:
     extra: dict[str, Any] = field(default_factory=dict)
     targets: Targets | None = None  # the 目标完成情况自评表, when given
     declared: Declared | None = None
+    previous: PreviousRef | None = None  # last year's report (previous:), loaded by assemble
     derived: dict[str, str] = field(default_factory=dict)  # fact computed on load -> how
     warnings: list[ReportError] = field(default_factory=list)  # probably wrong, shown by check
 
@@ -529,7 +531,7 @@ def parse_facts(data: Any, located: Located) -> Facts:
     extra: dict[str, Any] = {}
     for key, raw in data.items():
         key = str(key)
-        if key in ASSESSMENT_BLOCKS or key == "targets":
+        if key in ASSESSMENT_BLOCKS or key in ("targets", "previous"):
             continue
         if key == "extra":
             if not isinstance(raw, dict):
@@ -541,7 +543,7 @@ def parse_facts(data: Any, located: Located) -> Facts:
                 values[key] = _convert(BY_PATH[key], raw, located)
             continue
         if key not in SECTIONS:
-            known = "、".join(SECTIONS + [f.path for f in FIELDS if "." not in f.path] + ["extra", "targets", *ASSESSMENT_BLOCKS])
+            known = "、".join(SECTIONS + [f.path for f in FIELDS if "." not in f.path] + ["extra", "targets", "previous", *ASSESSMENT_BLOCKS])
             raise _fail(located, key, f"未知的键“{key}”；可用的顶层键：{known}")
         if raw is None:
             continue
@@ -581,6 +583,7 @@ def parse_facts(data: Any, located: Located) -> Facts:
         extra=extra,
         targets=parse_targets(data.get("targets"), located),
         declared=_declared(data.get("declared"), located),
+        previous=parse_previous(data.get("previous"), located.file, located.line("previous")),
         derived=completer.derived,
         warnings=completer.warnings,
     )

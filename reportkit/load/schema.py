@@ -213,6 +213,13 @@ def facts_schema() -> dict[str, Any]:
     assert set(blocks) == set(ASSESSMENT_BLOCKS)
     properties.update(blocks)
     properties["targets"] = targets_schema()
+    properties["previous"] = {
+        "title": "上一年度报告",
+        "description": "去年的报告目录（相对于本报告目录），或同一 git 仓库的版本 {git: v2023}（可加 path: 目录）；"
+                       "正文可用 {{ previous.… }} 和 {{ change.… }}。",
+        "anyOf": [{"type": "string"}, {"type": "object", "properties": {"git": {"type": "string"}, "path": {"type": "string"}},
+                                       "additionalProperties": False}],
+    }
     properties["extra"] = {
         "title": "自定义事实",
         "description": "不在固定事实表中的数字或文字，可在正文中以 {{ extra.名称 }} 引用。",
