@@ -249,3 +249,87 @@ def scaffold(root: Path, *, year: int, unit: str, framework: str = "city-2021", 
     for path, text in files.items():
         write_text_atomic(path, text)
     return list(files)
+
+
+# Facts that say who the unit is: carried over as they are (the rest become comments).
+_IDENTITY = ("report.unit", "report.level", "report.kind", "report.framework", "report.outline", "report.self_name")
+
+
+def _last_value(value: object) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_last_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_last_value(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _scalar(value) if isinstance(value, str) else str(value)
+
+
+def _carried_facts(text: str, last: object, previous: str) -> str:
+    """The new facts file with each of last year's values as a comment above its key, the
+    unit's identity kept, and `previous:` pointing at last year's folder."""
+    lines, head, out = text.splitlines(), "", []
+    for line in lines:
+        stripped = line.strip()
+        if line and not line.startswith((" ", "#")) and stripped.endswith(":"):
+            head = stripped[:-1]
+        key = stripped.split(":", 1)[0] if stripped and not stripped.startswith("#") else ""
+        path = (f"{head}.{key}" if line.startswith("  ") else key) if key else ""
+        value = last.values.get(path) if path else None  # type: ignore[attr-defined]
+        indent = line[: len(line) - len(line.lstrip())]
+        if value is not None and path in _IDENTITY:
+            line = f"{indent}{key}: {_last_value(value)}"
+        elif path == "budget.previous_initial" and last.get("budget.initial") is not None:  # type: ignore[attr-defined]
+            out.append(f"{indent}# 不填则取 previous: 中去年的年初预算 {_last_value(last.get('budget.initial'))}")  # type: ignore[attr-defined]
+        elif value is not None and stripped.endswith(":"):
+            out.append(f"{indent}# 去年：{_last_value(value)}")
+        out.append(line)
+    out += ["", "# 上一年度报告：正文可用 {{ previous.… }} 和 {{ change.… }}（如 {{ change.budget.initial }}）",
+            f"previous: {_scalar(previous)}"]
+    if last.judgements:  # type: ignore[attr-defined]
+        out += ["", "# 去年的人工评判（供参考，今年按实际情况填写在 judgements: 下）："]
+        out += [f"#   {name}: 第{j.part}条扣 {j.deduct if j.deduct is not None else '按条'} 分，{j.reason}"
+                for name, entries in last.judgements.items() for j in entries]  # type: ignore[attr-defined]
+    if last.extra:  # type: ignore[attr-defined]
+        out += ["", "# 去年的其他事实（正文中的 {{ extra.… }}；今年的数填好后去掉行首的 #）：", "# extra:"]
+        out += [f"#   {key}: {_last_value(value)}" for key, value in last.extra.items()]  # type: ignore[attr-defined]
+    return "\n".join(out) + "\n"
+
+
+def scaffold_from(root: Path, last_root: Path, year: int | None = None) -> list[Path]:
+    """This year's folder started from last year's: the same unit, outline and framework, the
+    sections and other files copied, the facts emptied with last year's values as comments
+    and `previous:` set. Returns the files written."""
+    import os
+    import shutil
+
+    from .load import load_facts
+
+    root, last_root = Path(root), Path(last_root)
+    _check_target(root)
+    if not (last_root / FACTS_FILE).is_file():
+        raise ReportError("不是报告目录：找不到 content/facts.yaml", file=last_root,
+                          key="--from", expected="上一年度的报告目录")
+    try:
+        last = load_facts(last_root / FACTS_FILE)
+    except ReportError as exc:
+        raise ReportError(f"上一年度报告无法读取：{exc}", key="--from") from None
+    year = year or last.get("report.year") + 1
+    if not 1990 <= year <= 2100:
+        raise ReportError(f"年度“{year}”不合理", key="--year", expected=expected(BY_PATH["report.year"]))
+    framework = load_framework(last.get("report.framework"), last_root)
+
+    # The sections (and pictures), and the folder's own files beside them: reportkit.yaml, a
+    # copied framework or outline, a Word template. Not build/, not other folders.
+    shutil.copytree(last_root / "content", root / "content", symlinks=False,
+                    ignore=lambda folder, names: {"facts.yaml"} if Path(folder) == last_root / "content" else set())
+    for path in sorted(last_root.iterdir()):
+        if path.is_file() and not path.is_symlink() and (path.name == ".gitignore" or not path.name.startswith(".")
+                                                         and path.suffix in (".yaml", ".yml", ".docx")):
+            shutil.copy2(path, root / path.name)
+    text = facts_text(year=year, unit=last.get("report.unit"), framework=framework, level=last.get("report.level"),
+                      kind=last.get("report.kind") or BY_PATH["report.kind"].default, outline=last.get("report.outline"))
+    previous = os.path.relpath(last_root.resolve(), root.resolve())
+    write_text_atomic(root / FACTS_FILE, _carried_facts(text, last, Path(previous).as_posix()))
+    write_text_atomic(root / SCHEMA_FILE, schema_json())
+    return sorted(p for p in root.rglob("*") if p.is_file())

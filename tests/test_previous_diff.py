@@ -186,3 +186,27 @@ def test_textconv_lists_facts_and_scores(tmp_path: Path, capsys: pytest.CaptureF
 def test_changed_paragraphs() -> None:
     assert changed_paragraphs("一。\n\n二。\n\n三。", "一。\n\n二改。\n\n三。\n\n四。") == 2
     assert changed_paragraphs("一。\n二。", "一。 二。") == 0  # line breaks inside a paragraph
+
+
+def test_new_from_last_year(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    last = tmp_path / "2021年度报告"
+    shutil.copytree(DATA / "mini", last)
+    new = tmp_path / "2022年度报告"
+    assert main(["new", str(new), "--from", str(last)]) == 0
+    text = (new / "content" / "facts.yaml").read_text(encoding="utf-8")
+    assert '  unit: "深圳市人民政府口岸办公室"' in text and "  year: 2022" in text
+    assert '  framework: "city-2021"' in text and '  self_name: "我办"' in text
+    assert "  # 去年：57373.02\n  initial:\n" in text  # emptied, last year's value above it
+    assert "  # 去年：86.34" not in text and "# 去年：86.34\nsatisfaction:\n" in text
+    assert 'previous: "../2021年度报告"' in text
+    assert "#   预算编制合理性: 第4条扣 0.1 分" in text
+    for section in (last / "content").glob("*.md"):
+        assert (new / "content" / section.name).read_bytes() == section.read_bytes()
+    assert (new / "reportkit.yaml").read_bytes() == (last / "reportkit.yaml").read_bytes()
+    assert (new / "content" / "images" / "chart.png").is_file()
+    # This year's facts are to-dos, never errors of the file itself; previous: loads.
+    result = check_report(new)
+    assert result.of("todo") and not [f for f in result.findings if f.key == "previous"]
+    assert main(["new", str(new), "--from", str(last)]) == 2  # not an empty folder
+    assert main(["new", str(tmp_path / "x"), "--from", str(tmp_path / "nowhere")]) == 2
+    assert "不是报告目录" in capsys.readouterr().err

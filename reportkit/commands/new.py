@@ -26,10 +26,14 @@ def add_arguments(parser) -> None:  # noqa: ANN001
     parser.add_argument("--framework", default="city-2021", help="评价指标体系编号（默认 city-2021；reportkit frameworks 列出全部）")
     parser.add_argument("--level", default="市", help="层级：市 或 区（默认 市）")
     parser.add_argument("--kind", default="部门", help="主体类型：部门 或 单位（默认 部门）")
+    parser.add_argument("--from", dest="last", type=Path, metavar="去年的目录",
+                        help="从上一年度的报告目录开始：同一单位、提纲和评价指标体系，复制章节，事实清空并以注释列出去年的值，设置 previous:")
     parser.add_argument("--outline", help="报告提纲编号（reportkit outlines 列出全部；默认按框架、层级和主体类型选择）")
 
 
 def run(args) -> int:  # noqa: ANN001
+    if args.last is not None:
+        return _from_last(args)
     for option, value, spec in (("--year", args.year, "report.year"), ("--unit", args.unit, "report.unit")):
         if value is None:
             raise ReportError(f"缺少 {option}", key=option, expected=f"{BY_PATH[spec].title}，如 "
@@ -43,4 +47,19 @@ def run(args) -> int:  # noqa: ANN001
     for path in files:
         print(f"  {path.relative_to(root).as_posix()}")
     print(f"下一步：填写 {root / 'content' / 'facts.yaml'} 并写各章节，随时运行 reportkit check {root} 查看待办。")
+    return 0
+
+
+def _from_last(args) -> int:  # noqa: ANN001
+    from ..scaffold import scaffold_from
+
+    year = None
+    if args.year is not None:
+        if not re.fullmatch(r"\d{4}", args.year.strip()):
+            raise ReportError(f"年度“{args.year}”不合理", key="--year", expected=expected(BY_PATH["report.year"]))
+        year = int(args.year)
+    root = Path(args.dir)
+    files = scaffold_from(root, args.last, year)
+    print(f"已从 {args.last} 新建报告目录 {root}（{len(files)} 个文件），章节已复制，事实文件中以注释列出去年的值。")
+    print(f"下一步：填写 {root / 'content' / 'facts.yaml'}，修改各章节，随时运行 reportkit check {root} 查看待办。")
     return 0
