@@ -116,11 +116,12 @@ class _Worker:
 
 
 def _sweep(folder: Path) -> None:
-    """The temporary files a stopped build leaves beside its outputs (build writes
-    `.name.…tmp`), and the unit's folder when nothing else is in it."""
+    """After a stopped build: finish a move it had journaled, or remove its temporary files
+    (build's own recovery), and the unit's folder when nothing is left in it."""
+    from ..build import recover
+
     if folder.is_dir():
-        for tmp in folder.glob(".*.tmp"):
-            tmp.unlink(missing_ok=True)
+        recover(folder)
         if not any(folder.iterdir()):
             folder.rmdir()
 
