@@ -61,6 +61,19 @@ def test_previous_folder(tmp_path: Path) -> None:
     assert not [f for f in check_report(tmp_path / "2022").findings if f.severity == "error"]
 
 
+def test_previous_in_reportkit_yaml(tmp_path: Path) -> None:
+    shutil.copytree(DATA / "mini", tmp_path / "2021")
+    shutil.copytree(DATA / "mini", tmp_path / "2022")
+    _this_year(tmp_path / "2022", "null")
+    config = tmp_path / "2022" / "reportkit.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "previous: ../2021\n", encoding="utf-8")
+    _expected_intro(load_report(tmp_path / "2022"))
+    config.write_text("previous: {git: 1, svn: 2}\n", encoding="utf-8")
+    with pytest.raises(ReportError, match="未知的键“svn”") as caught:
+        load_scores(tmp_path / "2022")
+    assert caught.value.file.endswith("reportkit.yaml") and caught.value.line == 1
+
+
 def test_previous_git_revision_without_checkout(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     shutil.copytree(DATA / "mini", repo / "报告")

@@ -18,7 +18,7 @@ from ..compute import (
     with_defined,
 )
 from ..errors import ReportError
-from ..load import Facts, find_root, load_facts, previous_folder, relabel
+from ..load import Facts, Paths, find_root, load_facts, previous_folder, previous_option, relabel
 
 
 @dataclass
@@ -46,7 +46,7 @@ def scores_of(folder: Path) -> tuple[Facts, Framework, dict[str, Any], Scores]:
 def load_previous(facts: Facts, root: Path) -> Previous | None:
     """Last year's report named by this year's `previous:`, or None without one. A hand-typed
     budget.previous_initial wins; otherwise it is last year's budget.initial."""
-    ref = facts.previous
+    ref = facts.previous or previous_option(Paths(Path(root)))
     if ref is None:
         return None
     try:

@@ -17,6 +17,7 @@ _EXPORTS = {
     "check_template": ".config",
     "find_root": ".config",
     "load_options": ".config",
+    "previous_option": ".config",
     "Adjustment": ".facts",
     "Declared": ".facts",
     "Facts": ".facts",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ReportError
+from .previous import PreviousRef, parse_previous
 from .yamlio import load_yaml, outside
 
 CONFIG_FILE = "reportkit.yaml"
@@ -14,10 +15,11 @@ OPTIONS = {
     "template": "自定义 Word 模板（.docx）的路径，相对于报告目录",
     "toc": "是否生成目录（true/false）",
     "outline": "报告提纲：reportkit outlines 列出的编号，或报告目录中提纲文件的路径（.yaml）",
+    "previous": "上一年度报告：目录（相对于报告目录），或 {git: 版本}（可加 path: 目录）；也可写在事实文件中",
     "check": "reportkit check 的设置：ignore 列出要忽略的发现，每项是该行原文中的一段文字，或 {file: 文件, text: 文字}",
 }
 # What the scaffold's commented lines say: each is valid once its # is removed.
-EXAMPLES = {"template": "模板.docx", "toc": "true", "outline": "shenzhen-city", "check": "{ignore: [执行率97.11%]}"}
+EXAMPLES = {"template": "模板.docx", "toc": "true", "previous": "../2023年度报告", "outline": "shenzhen-city", "check": "{ignore: [执行率97.11%]}"}
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,19 @@ def load_options(paths: Paths) -> dict:
                           key="outline", expected="如 outline: shenzhen-unit（reportkit outlines 列出全部）")
     if "check" in data:
         _check_options(data["check"], paths, located)
+    if "previous" in data:
+        parse_previous(data["previous"], str(paths.config), located.line("previous"))
     return data
+
+
+def previous_option(paths: Paths) -> PreviousRef | None:
+    """`previous:` of reportkit.yaml (the facts file's own previous: comes first)."""
+    if not paths.config.is_file():
+        return None
+    data, located = load_yaml(paths.config)
+    if not isinstance(data, dict) or data.get("previous") is None:
+        return None
+    return parse_previous(data["previous"], str(paths.config), located.line("previous"))
 
 
 def _check_options(value: object, paths: Paths, located) -> None:  # noqa: ANN001
