@@ -66,15 +66,20 @@ def main() -> None:
     from reportkit.importer.run import import_report
 
     with tempfile.TemporaryDirectory() as work:
-        print("| seed | tool | sections | annex scores read (right) / readable / all | missing reported |")
-        print("| --- | --- | --- | --- | --- |")
+        print("| seed | tool | sections | annex scores read (right) / in the file / all | missing reported |"
+              " facts right / wrong / missed (of) | other facts proposed |")
+        print("| --- | --- | --- | --- | --- | --- | --- |")
         for seed in SEEDS:
             for tool in TOOLS:
                 docx = make(seed, tool, Path(work) / "words")
                 result = import_report(docx, Path(work) / f"{seed}-{tool}")
                 m = measure(result, seed, tool)
+                right, wrong, missed = facts_score(result, seed)
+                other = {k: v for k, v in proposed(result).items() if k not in FACTS[seed]}
                 print(f"| {seed} | {tool} | {m['sections']}/{m['sections_of']} | {m['annex_read']} ({m['annex_right']})"
-                      f" / {m['annex_readable']} / {m['annex_of']} | {m['annex_reported']} |")
+                      f" / {m['annex_readable']} / {m['annex_of']} | {m['annex_reported']} |"
+                      f" {right} / {len(wrong)} / {len(missed)} ({len(FACTS[seed])}) |"
+                      f" {', '.join(f'{k} {v}' for k, v in other.items()) or '—'} |")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import yaml
 
 from ..compute import load_framework, shipped_ids
 from ..errors import ReportError
-from ..load import INTRO, all_sections
+from ..load import BY_PATH, INTRO, all_sections
 from ..numbers import plain
 from .annex import read_annex
 from .docx import Item, block_lines, check_docx, convert, escape_inline, read_items
@@ -436,7 +436,8 @@ def _write(root: Path, r: ImportResult, media: Path) -> None:
     """The folder as `reportkit new` makes it, then the imported sections, pictures and facts."""
     from ..scaffold import scaffold
 
-    scaffold(root, year=r.year, unit=r.unit or "（请填写单位名称）", framework=r.framework, level=r.level)
+    scaffold(root, year=r.year, unit=r.unit or "（请填写单位名称）", framework=r.framework, level=r.level,
+             kind=r.kind)  # the outline fitting framework, kind and level (单位 reports: shenzhen-unit)
     content = root / "content"
     for file, text in r.sections.items():
         (content / file).write_text(text, encoding="utf-8")
@@ -525,6 +526,15 @@ def summary(source: Path, r: ImportResult) -> str:
         if conflicts:
             line += "；原文前后不一致：" + "、".join(conflicts)
         out.append(line)
+    for p in facts:
+        value = p.found[0].shown or ("[" + ", ".join(plain(f.value) for f in p.found) + "]" if p.kind == "money4"
+                                     else plain(p.values[0]))
+        out.append(f"  {p.title} {value}（{p.found[0].where}）")
+    proposed = {p.path for p in r.proposals}
+    unread = [path for path in SCORED if not any(x in proposed for x in path.split("|"))]
+    if unread:
+        titles = "、".join(BY_PATH[path.split("|")[0]].title for path in unread)
+        out.append(f"评分需要而正文中未识别到的事实（请按决算报表填写）：{titles}")
     out.append(import_score(r))
     out.append("下一步：")
     out.append("  1. 打开 content/facts.yaml：核对 report: 块，按末尾注释中识别的数字填写预算、支出等事实（请对照决算报表核对）")
@@ -533,6 +543,14 @@ def summary(source: Path, r: ImportResult) -> str:
                "reportkit score 查看得分，reportkit build 生成 Word 报告")
     out.append(f"导入记录（含本摘要和未导入的原文）：{r.root}/{RECORD}")
     return "\n".join(out)
+
+
+# The facts the scoring rules read ("a|b": either will do).
+SCORED = ("budget.initial", "budget.adjusted", "budget.spent", "quarterly.cumulative_spent|quarterly.progress",
+          "procurement.plan", "procurement.actual", "three_public.budget", "three_public.spent",
+          "office_expenses.budget", "office_expenses.spent", "fixed_assets.total", "fixed_assets.in_use",
+          "staff.authorized", "staff.on_payroll", "staff.contract", "projects.planned", "projects.on_time",
+          "petitions.received", "satisfaction")
 
 
 def import_score(r: ImportResult) -> str:
