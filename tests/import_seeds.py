@@ -82,11 +82,9 @@ def main() -> None:
                       f" {', '.join(f'{k} {v}' for k, v in other.items()) or '—'} |")
 
 
-if __name__ == "__main__":
-    main()
 
-
-# Facts each seed states plainly (test-vectors.md), as importing must propose them.
+# Facts each seed states plainly (test-vectors.md, and the parts of its budget, procurement and
+# 编外 quota its text gives), as importing must propose them.
 FACTS = {
     "seed000": {
         "budget.initial": "57373.02", "budget.adjusted": "64689.48", "budget.spent": "60994.53",
@@ -108,10 +106,11 @@ FACTS = {
         "fixed_assets.total": "807.05", "fixed_assets.in_use": "807.05",
         "staff.authorized": "{行政: 62, 事业: 21}", "staff.on_payroll": "{行政: 54, 事业: 16}", "staff.contract": "53",
         "projects.planned": "25", "projects.on_time": "25", "satisfaction": "88.28",
+        "procurement.goods": "232.64", "procurement.services": "427.34", "staff.contract_quota": "61",
     },
     "seed002": {
         "budget.initial": "20207.52", "budget.adjusted": "17378.86", "budget.spent": "16619.26",
-        "budget.adjustments": "2828.66",
+        "budget.adjustments": "2828.66", "budget.basic": "11194.50", "budget.project": "5387.29",
         "three_public.budget": "96", "three_public.spent": "41.2",
         "fixed_assets.total": "6281.48", "fixed_assets.in_use": "6281.48",
         "staff.authorized": "90", "staff.on_payroll": "89", "staff.contract": "132", "satisfaction": "100",
@@ -153,3 +152,7 @@ def _same(a: str, b: str) -> bool:
         return [Decimal(x) for x in a.split()] == [Decimal(x) for x in b.split()]
     except Exception:  # noqa: BLE001 - a mapping such as {行政: 62, 事业: 21}
         return a == b
+
+
+if __name__ == "__main__":
+    main()
