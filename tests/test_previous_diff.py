@@ -223,3 +223,17 @@ def test_new_from_last_year(tmp_path: Path, capsys: pytest.CaptureFixture) -> No
     assert main(["new", str(new), "--from", str(last)]) == 2  # not an empty folder
     assert main(["new", str(tmp_path / "x"), "--from", str(tmp_path / "nowhere")]) == 2
     assert "不是报告目录" in capsys.readouterr().err
+
+
+def test_previous_fills_every_fact_about_last_year(tmp_path: Path) -> None:
+    """The change rules of other frameworks (“三公”经费变动率, 结转结余变动率) read last year's own figures."""
+    shutil.copytree(DATA / "mini", tmp_path / "2021")
+    shutil.copytree(DATA / "mini", tmp_path / "2022")
+    last = tmp_path / "2021" / "content" / "facts.yaml"
+    last.write_text(last.read_text(encoding="utf-8").replace("budget:\n", "budget:\n  carryover: 812.4\n", 1),
+                    encoding="utf-8")
+    _this_year(tmp_path / "2022", "../2021")
+    facts = load_report(tmp_path / "2022").facts
+    assert facts.get("budget.previous_carryover") == Decimal("812.4")
+    last_three_public = load_report(tmp_path / "2021").facts.get("three_public.spent")
+    assert last_three_public is not None and facts.get("three_public.previous_spent") == last_three_public

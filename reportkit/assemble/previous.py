@@ -43,9 +43,17 @@ def scores_of(folder: Path) -> tuple[Facts, Framework, dict[str, Any], Scores]:
     return facts, framework, metrics, score_report(framework, facts, metrics)
 
 
+# This year's facts about last year, and last year's fact they are (the change rules read them).
+LAST_YEAR_FACTS = {
+    "budget.previous_initial": "budget.initial",
+    "budget.previous_carryover": "budget.carryover",
+    "three_public.previous_spent": "three_public.spent",
+}
+
+
 def load_previous(facts: Facts, root: Path) -> Previous | None:
     """Last year's report named by this year's `previous:`, or None without one. A hand-typed
-    budget.previous_initial wins; otherwise it is last year's budget.initial."""
+    figure about last year (budget.previous_initial …) wins; otherwise it is last year's own."""
     ref = facts.previous or previous_option(Paths(Path(root)))
     if ref is None:
         return None
@@ -60,9 +68,10 @@ def load_previous(facts: Facts, root: Path) -> Previous | None:
             raise
         raise ReportError(f"上一年度报告（{ref.label}）无法读取：{exc}", file=ref.file, line=ref.line,
                           key="previous") from None
-    initial = found.facts.get("budget.initial")
-    if initial is not None and not facts.has("budget.previous_initial"):
-        facts.values["budget.previous_initial"] = initial
+    for this_year, last_year in LAST_YEAR_FACTS.items():
+        value = found.facts.get(last_year)
+        if value is not None and not facts.has(this_year):
+            facts.values[this_year] = value
     return found
 
 
