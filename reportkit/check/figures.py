@@ -18,9 +18,11 @@ columns headed by another year, 上年 or a project are about something else.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from ..compute import NEEDS, Framework, Rate, Scores, score_indicator
@@ -162,9 +164,14 @@ _QUARTER_TITLES = {"rate": "预算执行率", "progress": "支出进度", "cumul
 
 def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     """The sentence (or ;-clause) holding `pos`: where subject words are looked for."""
-    starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, pos)]
-    end = _SENTENCE_END.search(text, pos)
-    return (starts[-1] if starts else 0), (end.start() if end else len(text))
+    ends = _sentence_ends(text)  # found once per line, not once per figure in it
+    k = bisect_left(ends, pos)
+    return (ends[k - 1] + 1 if k else 0), (ends[k] if k < len(ends) else len(text))
+
+
+@lru_cache(maxsize=8)
+def _sentence_ends(text: str) -> list[int]:
+    return [m.start() for m in _SENTENCE_END.finditer(text)]
 
 
 def _decimal(text: str) -> Decimal:

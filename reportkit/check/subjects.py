@@ -101,7 +101,7 @@ def _year(text: str, year: int | None) -> Subject | None:
 def compound(text: str, start: int, year: int | None) -> Subject | None:
     """The subject written onto the name itself (部门预算执行率, 项目支出总执行率, 采购执行率);
     None when nothing is attached to it."""
-    run = re.search(rf"[{_CJK}]{{0,14}}$", text[:start])[0]
+    run = re.search(rf"[{_CJK}]{{0,14}}$", text[max(0, start - 14):start])[0]  # not all of text[:start]: linear
     department: str | None = None
     while run:
         ends = [m for m in _CUE.finditer(run) if m.end() == len(run)]
