@@ -63,3 +63,18 @@ def test_a_cached_text_is_not_parsed_again_and_a_refused_one_never_cached(tmp_pa
             render_fresh("一\n{% import 'os' as os %}\n", "u.md")
         assert info.value.line == 2 and "import" in str(info.value)
     assert len(list(tmp_path.rglob("*.code"))) == 1
+
+
+def test_traced_rendering_from_the_cache_is_identical(tmp_path: Path, monkeypatch) -> None:
+    from reportkit.assemble import parse_traced, render_lines
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    source = "第一行 {{ a.b }} 元\n{% for x in [1, 2] %}第{{ x }}项\n{% endfor %}末行 1.5"
+    plain = render_lines(parse_traced(source, "x.md"), {"a": {"b": 3}}, "x.md")
+    fresh = render_lines(parse_traced(source, "x.md"), {"a": {"b": 3}}, "x.md", source)
+    cached = render_lines(parse_traced(source, "x.md"), {"a": {"b": 3}}, "x.md", source)
+    assert len(list(tmp_path.rglob("*.code"))) == 1
+    assert plain == fresh == cached
+    assert [line.text for line in plain.lines] == ["第一行 3 元", "第1项", "第2项", "末行 1.5"]
+    assert plain.lines[0].typed == [True] * 4 + [False] + [True] * 2
+    assert plain.lines[3].sources == [3] * 6

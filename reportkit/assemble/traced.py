@@ -7,11 +7,14 @@ know, for every rendered character, which source line it came from and who wrote
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from types import CodeType
 from typing import Any
 
 from jinja2 import nodes
 
+from ..codecache import cached_code
 from .templating import make_environment, parse_section, prepare, render_bounded
 
 ENV = make_environment()
@@ -50,33 +53,45 @@ def _instrument(ast: nodes.Template) -> None:
         output.nodes = marked
 
 
-def render_lines(ast: nodes.Template, context: dict[str, Any], rel: str) -> Rendered:
-    """The rendered text, line by line, each character tagged with its source line."""
-    _instrument(ast)
-    code = ENV.compile(prepare(ast), name=rel, filename=rel)
+_MARKS = re.compile(f"{_LINE}(\\d+){_END}|[{_OPEN}{_CLOSE}\n]")
+
+
+def render_lines(ast: nodes.Template, context: dict[str, Any], rel: str, source: str | None = None) -> Rendered:
+    """The rendered text, line by line, each character tagged with its source line.
+
+    With the `source` the tree was parsed from, the instrumented code is kept in the code
+    cache, as build keeps its own.
+    """
+    def compile_traced() -> CodeType:
+        _instrument(ast)
+        return ENV.compile(prepare(ast), name=rel, filename=rel)
+
+    code = compile_traced() if source is None else cached_code(source, f"traced\0{rel}", compile_traced)
     out = render_bounded(ENV.template_class.from_code(ENV, code, ENV.make_globals(None)), context)
     lines: list[Line] = []
     text: list[str] = []
     sources: list[int] = []
     typed: list[bool] = []
-    current, by_author, i = 1, True, 0
-    while i < len(out):
-        char = out[i]
-        if char == _LINE:
-            end = out.index(_END, i)
-            current = int(out[i + 1:end])
-            i = end + 1
-            continue
-        if char in (_OPEN, _CLOSE):
-            by_author = char == _CLOSE
-        elif char == "\n":
+    current, by_author, pos = 1, True, 0
+
+    def take(end: int) -> None:  # the plain text up to `end`, all from one line and one writer
+        if end > pos:
+            text.append(out[pos:end])
+            sources.extend([current] * (end - pos))
+            typed.extend([by_author] * (end - pos))
+
+    for m in _MARKS.finditer(out):
+        take(m.start())
+        pos = m.end()
+        mark = m[0]
+        if m[1] is not None:
+            current = int(m[1])
+        elif mark == "\n":
             lines.append(Line("".join(text), sources, typed))
             text, sources, typed = [], [], []
         else:
-            text.append(char)
-            sources.append(current)
-            typed.append(by_author)
-        i += 1
+            by_author = mark == _CLOSE
+    take(len(out))
     if text:
         lines.append(Line("".join(text), sources, typed))
     return Rendered(rel, lines)

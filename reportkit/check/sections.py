@@ -163,9 +163,9 @@ def _check_names(ast: nodes.Template, context: dict[str, Any], rel: str) -> list
     return findings
 
 
-def _try_render(ast: nodes.Template, context: dict[str, Any], rel: str) -> Rendered | None:
+def _try_render(ast: nodes.Template, context: dict[str, Any], rel: str, source: str) -> Rendered | None:
     try:
-        return render_lines(ast, context, rel)
+        return render_lines(ast, context, rel, source)
     except Exception:  # noqa: BLE001 - reported through render_text, which build uses
         return None
 
@@ -221,7 +221,7 @@ def check_sections(
         findings += own
         if own:
             continue
-        lines = None if next(ast.find_all(FORBIDDEN), None) else _try_render(ast, context, rel)
+        lines = None if next(ast.find_all(FORBIDDEN), None) else _try_render(ast, context, rel, source)
         if lines is None:  # the build's own message says what is wrong
             try:
                 render_text(source, context, rel)

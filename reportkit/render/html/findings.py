@@ -75,7 +75,7 @@ def rendered_lines(source: str, context: dict[str, Any], rel: str) -> dict[int, 
     # Imported here: `reportkit build` renders HTML through this module and never needs it.
     from ...assemble import parse_traced, render_lines
 
-    rendered = render_lines(parse_traced(source, rel), context, rel)
+    rendered = render_lines(parse_traced(source, rel), context, rel, source)
     return {line: k for k, text in enumerate(rendered.lines) for line in text.sources}
 
 
