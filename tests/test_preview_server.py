@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -311,3 +312,39 @@ def test_an_old_file_is_compared_by_its_stat_alone(folder: Path, monkeypatch: py
     assert not draft.poll()
     monkeypatch.setattr("reportkit.preview.server.FRESH_NS", 0)
     assert not draft.poll()
+
+
+def _saved_and_seen(preview: PreviewServer, path: Path, text: str) -> bool:
+    """The saved text reaches the page within 30 s (a check of the previous build may be
+    published in between)."""
+    build = preview.draft.build
+    _edit(path, text)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        build = preview.draft.wait(build.version, deadline - time.monotonic())
+        if text.split("\n")[0] in build.fragment:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("events", [True, False], ids=["file-events", "polling"])
+def test_the_watcher_sees_saves_with_file_events_or_polling(folder: Path, monkeypatch, events: bool) -> None:
+    if events:  # only an event can wake the watcher in time
+        monkeypatch.setattr("reportkit.preview.server.SAFETY_POLL_MS", 60_000)
+    else:
+        monkeypatch.setitem(sys.modules, "watchfiles", None)  # no watchfiles: import fails
+    lines: list[str] = []
+    with PreviewServer(folder, port=0, log=lines.append) as preview:
+        time.sleep(1)  # the watcher thread sets up its watches (a save before that waits for the safety poll)
+        section = folder / "content" / SECTION
+        # the fixture's picture stays: a folder no longer used is unwatched, and the watches set anew
+        assert _saved_and_seen(preview, section, "第一次保存。\n\n![机构图](images/org.png)\n")
+        pictures = folder / "content" / "新图"  # a folder the report did not use before
+        pictures.mkdir()
+        (pictures / "a.png").write_bytes(tiny_png())
+        assert _saved_and_seen(preview, section, "第二次保存。\n\n![图](新图/a.png)\n"), lines
+        time.sleep(1)  # the watches are set up anew, with the new folder
+        version = preview.draft.build.version
+        (pictures / "a.png").write_bytes(tiny_png() + b"\0")  # a change in the new folder is seen too
+        assert preview.draft.wait(version, 30).version > version
+    assert any("改为每" in line for line in lines) is not events, lines

@@ -1,7 +1,8 @@
 """reportkit preview: the draft as HTML on 127.0.0.1, rebuilt and refreshed on every save.
 
-A watcher thread polls the files of the report folder (stdlib only, no dependency); when one
-changed it rebuilds in-process (load_report + HTML, not the Word file) and wakes every open
+A watcher thread waits for file events in the report's folders (inotify and the like, through
+watchfiles; polling every POLL_SECONDS where there are none); when a watched file changed it
+rebuilds in-process (load_report + HTML, not the Word file) and wakes every open
 page through server-sent events; the page then fetches /fragment and swaps it in, so the
 reader keeps their place. Bad input shows its message in the page; the next good save
 brings the report back. Nothing the author writes stops the server.
@@ -45,7 +46,9 @@ from ..render import (
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8000
-POLL_SECONDS = 0.05
+POLL_SECONDS = 0.05  # without file events: how often the files are compared
+SAFETY_POLL_MS = 250  # with file events: compared this often as well (a missed event, the check timer)
+EVENT_STEP_MS = 2  # after a file event, wait this long for more of the same save
 CHECK_AFTER_SECONDS = 0.3  # no change for this long: run `reportkit check`
 KEEPALIVE_SECONDS = 15
 ASSETS = {"report.css": "text/css; charset=utf-8", "preview.js": "text/javascript; charset=utf-8"}
@@ -381,12 +384,39 @@ class PreviewServer:
         return self
 
     def _watch(self) -> None:
-        assert self.draft is not None
+        try:
+            self._watch_events()
+            return
+        except Exception as exc:  # noqa: BLE001 - no file events here (or too many watches): poll
+            if self.stopping.is_set():
+                return
+            self.log(f"提示：无法接收文件变化通知（{type(exc).__name__}），改为每 {self.interval * 1000:.0f} 毫秒检查一次文件")
         while not self.stopping.wait(self.interval):
-            try:
-                self.draft.poll()
-            except Exception as exc:  # noqa: BLE001 - keep watching whatever happens
-                self.log(f"内部错误：{type(exc).__name__}: {exc}")
+            self._poll()
+
+    def _watch_events(self) -> None:
+        """Compare the files whenever something changed in a folder holding one of them."""
+        import watchfiles
+
+        while not self.stopping.is_set():
+            folders = self._folders()
+            for _ in watchfiles.watch(*folders, stop_event=self.stopping, step=EVENT_STEP_MS,
+                                      debounce=50, rust_timeout=SAFETY_POLL_MS, yield_on_timeout=True,
+                                      recursive=False, raise_interrupt=False):
+                self._poll()
+                if self._folders() != folders:
+                    break  # a folder to add (content/ created, a picture's folder): watch anew
+
+    def _folders(self) -> list[str]:
+        assert self.draft is not None
+        return sorted({str(p.parent) for p in self.draft.watched() if p.parent.is_dir()})
+
+    def _poll(self) -> None:
+        assert self.draft is not None
+        try:
+            self.draft.poll()
+        except Exception as exc:  # noqa: BLE001 - keep watching whatever happens
+            self.log(f"内部错误：{type(exc).__name__}: {exc}")
 
     def stop(self) -> None:
         self.stopping.set()
