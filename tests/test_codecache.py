@@ -78,3 +78,28 @@ def test_traced_rendering_from_the_cache_is_identical(tmp_path: Path, monkeypatc
     assert [line.text for line in plain.lines] == ["第一行 3 元", "第1项", "第2项", "末行 1.5"]
     assert plain.lines[0].typed == [True] * 4 + [False] + [True] * 2
     assert plain.lines[3].sources == [3] * 6
+
+
+def test_the_cache_is_bounded_and_keeps_what_was_used_last(tmp_path: Path, monkeypatch) -> None:
+    import os
+    import time
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(codecache, "MAX_ENTRIES", 3)
+
+    def save(k: int) -> Path:  # one new text per save, as the preview makes them
+        assert render_fresh(f"第{k}次保存 {{{{ a.b }}}}\n", "x.md") == f"第{k}次保存 3\n"
+        newest = max(tmp_path.rglob("*.code"), key=lambda p: p.stat().st_mtime_ns)
+        os.utime(newest, ns=(k * 10**9, k * 10**9))  # distinct times, whatever the clock's tick
+        return newest
+
+    entries = [save(k) for k in range(1, 4)]
+    assert len(list(tmp_path.rglob("*.code"))) == 3
+    time.sleep(0.01)
+    render_fresh("第1次保存 {{ a.b }}\n", "x.md")  # the oldest is used again: now the newest
+    save(4)
+    left = set(tmp_path.rglob("*.code"))
+    assert len(left) == 3
+    assert entries[0] in left and entries[1] not in left  # the least recently used went
+    assert render_fresh("第2次保存 {{ a.b }}\n", "x.md") == "第2次保存 3\n"  # compiled again
+    assert len(list(tmp_path.rglob("*.code"))) == 3
