@@ -4,12 +4,14 @@ their sums checked, and the metrics computed from them."""
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
+import yaml
 
 from reportkit.compute.framework import load_framework
 from reportkit.compute.metrics import compute_metrics
@@ -382,3 +384,20 @@ def test_bad_declared_scores(tmp_path: Path, block: str, key: str, message: str)
     with pytest.raises(ReportError) as info:
         score_report(load_framework("city-2021", tmp_path), facts, compute_metrics(facts))
     assert info.value.key == key and message in info.value.message and info.value.line
+
+
+def test_check_takes_a_total_from_its_parts_and_warns_on_a_short_sum(tmp_path: Path) -> None:
+    from reportkit.check.run import check_report
+    from reportkit.load.facts import missing_required
+
+    root = tmp_path / "r"
+    shutil.copytree(SEED000.parent.parent, root)
+    facts = root / "content" / "facts.yaml"
+    text = facts.read_text(encoding="utf-8").replace(
+        "  initial: 57373.02\n", "  basic: 3447.00\n  project: 53926.02\n  basic_spent: 3000\n  project_spent: 57000\n")
+    facts.write_text(text, encoding="utf-8")
+    assert missing_required(yaml.safe_load(text)) == []
+    findings = check_report(root).findings
+    assert not [f for f in findings if f.key == "budget.initial"]
+    [short] = [f for f in findings if f.key == "budget.project_spent"]
+    assert short.severity == "warning" and "少 994.53 万元" in short.message and short.line == 14

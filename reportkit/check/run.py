@@ -49,6 +49,7 @@ from ..load import (
     Paths,
     load_options,
     load_yaml,
+    missing_required,
     outline_for,
     parse_facts,
 )
@@ -172,18 +173,18 @@ def _load_facts(paths: Paths, findings: list[Finding]) -> _Loaded:
         return _Loaded(None, errors=True)
     if isinstance(data, dict):
         data = copy.deepcopy(data)
-        for spec in FIELDS:
-            if spec.required and _lookup(data, spec.path) is None:
-                findings.append(_todo_fact(spec, located.line(spec.path)))
+        for spec in missing_required(data):  # a total computed from its parts is not missing
+            findings.append(_todo_fact(spec, located.line(spec.path)))
     loaded = _Loaded(None)
     for _ in range(1000):  # every pass either succeeds or removes what failed
         if isinstance(data, dict):
-            for spec in FIELDS:
-                if spec.required and _lookup(data, spec.path) is None:
-                    _place(data, spec)
-                    loaded.placeholders.add(spec.path)
+            for spec in missing_required(data):
+                _place(data, spec)
+                loaded.placeholders.add(spec.path)
         try:
             loaded.facts = parse_facts(data, located)
+            # sums that fall short of their total (facts/load): probably a part left out
+            findings += [from_error(w, FACTS, paths.root, WARNING) for w in loaded.facts.warnings]
             return loaded
         except ReportError as exc:
             findings.append(from_error(exc, FACTS, paths.root))

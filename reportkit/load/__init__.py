@@ -25,6 +25,7 @@ _EXPORTS = {
     "Judgement": ".facts",
     "Override": ".facts",
     "load_facts": ".facts",
+    "missing_required": ".facts",
     "parse_facts": ".facts",
     "ADJUSTMENT_KINDS": ".facts_schema",
     "BY_PATH": ".facts_schema",

@@ -589,9 +589,37 @@ def parse_facts(data: Any, located: Located) -> Facts:
     )
 
 
+def _raw(data: dict, path: str) -> Any:
+    head, _, leaf = path.partition(".")
+    node = data.get(head)
+    if not leaf:
+        return node
+    return node.get(leaf) if isinstance(node, dict) else None
+
+
+def missing_required(data: Any) -> list[Field]:
+    """Required facts not given in the raw file and not computable from the parts it gives."""
+    if not isinstance(data, dict):
+        return [f for f in FIELDS if f.required]
+    given = {f.path for f in FIELDS if _raw(data, f.path) is not None}
+    for total, parts in SUMS:  # in dependency order, so a computed part counts for its total
+        if all(p in given for p in parts):
+            given.add(total)
+    items = _raw(data, "projects.list")
+    if isinstance(items, list) and items and all(isinstance(i, dict) for i in items):
+        for stage, key in (("initial", "budget.project"), ("adjusted", "budget.project_adjusted"), ("spent", "budget.project_spent")):
+            if all(i.get(stage) is not None for i in items):
+                given.add(key)
+        for total, parts in SUMS:
+            if all(p in given for p in parts):
+                given.add(total)
+    return [f for f in FIELDS if f.required and f.path not in given]
+
+
 def load_facts(path: Path) -> Facts:
     data, located = load_yaml(path)
     return parse_facts(data, located)
 
 
-__all__ = ["Adjustment", "Declared", "Facts", "Judgement", "Override", "Project", "load_facts", "parse_facts"]
+__all__ = ["Adjustment", "Declared", "Facts", "Judgement", "Override", "Project", "load_facts", "missing_required",
+           "parse_facts"]
