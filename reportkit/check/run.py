@@ -185,6 +185,7 @@ def _load_facts(paths: Paths, findings: list[Finding]) -> _Loaded:
             loaded.facts = parse_facts(data, located)
             # sums that fall short of their total (facts/load): probably a part left out
             findings += [from_error(w, FACTS, paths.root, WARNING) for w in loaded.facts.warnings]
+            findings += [from_error(n, FACTS, paths.root, NOTICE) for n in loaded.facts.notices]
             return loaded
         except ReportError as exc:
             findings.append(from_error(exc, FACTS, paths.root))

@@ -168,6 +168,9 @@ def _declared_summary(scores: Scores) -> list[str]:
     differing = scores.declared_differences
     if not differing:
         return [head + "；各项填报得分与计算得分一致"]
-    names = "、".join(s.indicator.name for s in differing)
-    return [head, f"≠ 填报得分与计算得分不同 {len(differing)} 项：{names}。采用计算得分无需操作；"
-                  "坚持填报得分的，请在 overrides 中写明得分和原因"]
+    kept = [s for s in differing if s.override is not None and s.override.score == s.declared]
+    names = "、".join(s.indicator.name + ("（已覆盖为填报得分）" if s in kept else "") for s in differing)
+    lines = [head, f"≠ 填报得分与计算得分不同 {len(differing)} 项：{names}。"]
+    if len(kept) < len(differing):
+        lines[-1] += "采用计算得分无需操作；坚持填报得分的，请在 overrides 中写明得分和原因"
+    return lines

@@ -243,7 +243,9 @@ def facts_used(names: list[str], facts: Facts, metrics: dict,
     for key in keys:
         spec = BY_PATH.get(key)
         text = shown(metrics[key], spec.unit if spec else "")
-        if key == "budget.adjustments" and not facts.has(key):
+        if key == "budget.adjustments" and facts.has("adjustments"):
+            text += "（由 adjustments 中计入的各项合计）"
+        elif key == "budget.adjustments" and not facts.has(key):
             text += "（未填写，按调整后预算与年初预算之差）"
         used.append(FactUsed(key, spec.title if spec else key, text))
     return used

@@ -102,6 +102,7 @@ class Facts:
     previous: PreviousRef | None = None  # last year's report (previous:), loaded by assemble
     derived: dict[str, str] = field(default_factory=dict)  # fact computed on load -> how
     warnings: list[ReportError] = field(default_factory=list)  # probably wrong, shown by check
+    notices: list[ReportError] = field(default_factory=list)  # for the record (a list of main projects only)
 
     def get(self, path: str, default: Any = None) -> Any:
         return self.values.get(path, default)
@@ -451,6 +452,7 @@ class _Completer:
         self.located = located
         self.derived: dict[str, str] = {}
         self.warnings: list[ReportError] = []
+        self.notices: list[ReportError] = []
 
     def run(self) -> None:
         if "adjustments" in self.values and "budget.adjustments" in self.values:
@@ -463,13 +465,22 @@ class _Completer:
             self.sum(total, parts)
 
     def projects(self) -> None:
+        """Counts and project totals from projects.list; a list of the main projects only is allowed
+        when the counts and totals are given (it may not exceed them)."""
         items = self.values.get("projects.list")
         if not items:
             return
         due = [p for p in items if p.on_time is not None]
-        self.agree("projects.planned", len(due), "项目明细中需按时完成的项目（on_time 填了 是 或 否）")
-        self.agree("projects.on_time", sum(1 for p in due if p.on_time), "项目明细中按时完成（on_time: 是）的项目")
+        done = sum(1 for p in due if p.on_time)
         late = [p.name for p in due if not p.on_time]
+        where = _where(self.located, "projects.list")
+        self.count("projects.planned", len(due), f"项目明细{where}中需在本年完成（on_time 填了 是 或 否）的项目")
+        self.count("projects.on_time", done, f"项目明细{where}中按时完成（on_time: 是）的项目")
+        planned, on_time = self.values["projects.planned"], self.values["projects.on_time"]
+        if len(late) > planned - on_time:
+            raise _fail(self.located, "projects.on_time",
+                        f"项目明细{where}中未按时完成的项目有 {len(late)} 个（{'、'.join(late)}），"
+                        f"多于计划完成项目数 {planned} 减按时完成项目数 {on_time}", BY_PATH["projects.on_time"])
         if self.values.get("projects.all_on_time") and late:
             raise _fail(self.located, "projects.all_on_time",
                         f"写了所有项目均按时完成，但项目明细中“{'、'.join(late)}”未按时完成")
@@ -482,18 +493,24 @@ class _Completer:
             if key not in self.values:
                 self.values[key] = total
                 self.derived[key] = "项目明细 projects.list 各项目合计"
-            elif abs(total - self.values[key]) > Decimal("0.01") * len(items):
-                raise _fail(self.located, key,
-                            f"项目明细{_where(self.located, 'projects.list')}各项目{_STAGES[stage]}合计 {money(total)} 万元，与{_title(key)} {money(self.values[key])} 万元不一致",
-                            BY_PATH[key])
+                continue
+            given, slack = self.values[key], Decimal("0.01") * len(items)
+            said = f"项目明细{where}各项目{_STAGES[stage]}合计 {money(total)} 万元"
+            if total - given > slack:
+                raise _fail(self.located, key, f"{said}，超过了{_title(key)} {money(given)} 万元", BY_PATH[key])
+            if given - total > slack:
+                self.notices.append(ReportError(
+                    f"{said}，比{_title(key)} {money(given)} 万元少 {money(given - total)} 万元",
+                    file=self.located.file, line=self.located.line(key), key=key,
+                    expected="项目明细只列出了主要项目时可忽略；列全时合计应等于项目支出",
+                ))
 
-    def agree(self, key: str, counted: int, what: str) -> None:
+    def count(self, key: str, counted: int, what: str) -> None:
         if key not in self.values:
             self.values[key] = counted
             self.derived[key] = what
-        elif self.values[key] != counted:
-            raise _fail(self.located, key,
-                        f"{_title(key)}写的是 {self.values[key]}，但{what}有 {counted} 个{_where(self.located, 'projects.list')}",
+        elif self.values[key] < counted:
+            raise _fail(self.located, key, f"{_title(key)}写的是 {self.values[key]}，但{what}有 {counted} 个",
                         Field(key, "count", _title(key)))
 
     def sum(self, total: str, parts: tuple[str, ...]) -> None:
@@ -586,6 +603,7 @@ def parse_facts(data: Any, located: Located) -> Facts:
         previous=parse_previous(data.get("previous"), located.file, located.line("previous")),
         derived=completer.derived,
         warnings=completer.warnings,
+        notices=completer.notices,
     )
 
 
