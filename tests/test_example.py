@@ -24,6 +24,8 @@ RATES = (
     "quarterly.average_rate", "procurement.rate", "fixed_assets.use_rate",
     "staff.control_rate", "staff.contract_rate", "three_public.control_rate",
     "office_expenses.control_rate", "projects.on_time_rate", "petitions.on_time_rate",
+    "budget.basic_adjusted_share", "budget.project_adjusted_share", "budget.project_execution_rate",
+    "procurement.sme_share",
 )
 
 
@@ -123,3 +125,17 @@ def test_facts_are_referenced_never_typed(report: Report) -> None:
     for name in ("budget.adjusted", "budget.initial", "budget.spent", "budget.execution_rate",
                  "quarters[0].rate", "quarterly.average_rate", "procurement.rate"):
         assert any(n == name and t in rendered for t, n in forms), name
+
+
+def test_no_figure_stays_in_extra_that_has_a_place_in_the_facts(report: Report) -> None:
+    """Issue 11: extra: holds only the unit's own performance figures (管网公里数, 巡河人次 …)."""
+    amounts = {v for k, v in report.metrics.items() if isinstance(v, Decimal) and k in BY_PATH}
+    doubled = {k: v for k, v in report.facts.extra.items() if isinstance(v, Decimal) and v in amounts}
+    assert doubled == {}
+    sources = "".join(_sources().values())
+    for name in ("budget.project_adjusted", "budget.project_spent", "budget.personnel_adjustment", "adjustments.cut",
+                 "adjustments.transferred", "procurement.goods", "procurement.works", "procurement.sme",
+                 "three_public.car_spent", "three_public.reception_budget", "three_public.cars", "fixed_assets.added",
+                 "performance.ex_ante", "performance.monitored", "organization.divisions"):
+        assert name in sources, name
+    assert not report.facts.warnings and not report.facts.notices

@@ -56,7 +56,7 @@ def test_every_fact_and_metric_is_listed_with_value_and_unit() -> None:
 
 def test_a_name_without_value_says_what_it_needs(tmp_path: Path) -> None:
     rows = {r.name: r for r in names_of_report(_seed000(tmp_path))}
-    assert rows["budget.project_execution_rate"].note == "需要 budget.project_spent、budget.project_adjusted"
+    assert rows["budget.basic_execution_rate"].note == "需要 budget.basic_spent、budget.basic_adjusted"
     assert rows["budget.carryover"].note == "未填写（填写后可用）"
     assert rows["staff.contract"].value == "16"
 

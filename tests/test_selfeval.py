@@ -112,7 +112,7 @@ def test_without_targets_there_is_one_annex(tmp_path: Path) -> None:
 def _parse(tmp_path: Path, block: str):  # noqa: ANN202
     """Seed 000's facts (32 lines) with `block` from line 33 on."""
     path = tmp_path / "facts.yaml"
-    path.write_text((DATA / "seed000" / "content" / "facts.yaml").read_text(encoding="utf-8") + block,
+    path.write_text((DATA / "check" / "seed000" / "content" / "facts.yaml").read_text(encoding="utf-8") + block,
                     encoding="utf-8")
     return parse_facts(*load_yaml(path))
 
