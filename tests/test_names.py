@@ -29,7 +29,7 @@ projects:
 
 def _seed000(tmp_path: Path, extra_facts: str = "", section: str = "") -> Path:
     root = tmp_path / "r"
-    shutil.copytree(DATA / "seed000", root)
+    shutil.copytree(DATA / "check" / "seed000", root)  # the seed as it was: no budget columns yet
     write_sections(root)
     facts = root / "content" / "facts.yaml"
     text = facts.read_text(encoding="utf-8")
@@ -56,7 +56,7 @@ def test_every_fact_and_metric_is_listed_with_value_and_unit() -> None:
 
 def test_a_name_without_value_says_what_it_needs(tmp_path: Path) -> None:
     rows = {r.name: r for r in names_of_report(_seed000(tmp_path))}
-    assert rows["budget.basic_execution_rate"].note == "需要 budget.basic_spent、budget.basic_adjusted"
+    assert rows["budget.project_execution_rate"].note == "需要 budget.project_spent、budget.project_adjusted"
     assert rows["budget.carryover"].note == "未填写（填写后可用）"
     assert rows["staff.contract"].value == "16"
 
@@ -83,7 +83,7 @@ def test_projects_and_budget_tables(tmp_path: Path) -> None:
         ["项目名称", "年初预算", "调整后预算", "全年支出", "执行率", "完成情况"],
         ["口岸管理业务经费", "52,248.00", "54,233.36", "51,700.12", "95.33%", "按时完成"],
         ["综合管理", "745.00", "1,210.00", "1,180.50", "97.56%", "未按时完成（疫情影响）"],
-        ["财政专项资金", "933.02", "5,776.15", "4,997.68", "86.52%", "跨年度实施"],
+        ["财政专项资金", "933.02", "5,776.15", "4,997.68", "86.52%", "—"],
         ["合计", "53,926.02", "61,219.51", "57,878.30", "94.54%", ""],
     ]
     assert rows[5:] == [

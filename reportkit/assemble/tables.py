@@ -62,8 +62,8 @@ def _sum(values: Any) -> Fraction | None:
 
 
 def _done(on_time: bool | None, reason: str) -> str:
-    if on_time is None:
-        return "跨年度实施"
+    if on_time is None:  # not due this year (跨年度) or not stated
+        return DASH
     return "按时完成" if on_time else f"未按时完成（{reason}）"
 
 
