@@ -183,9 +183,6 @@ def _load_facts(paths: Paths, findings: list[Finding]) -> _Loaded:
                 loaded.placeholders.add(spec.path)
         try:
             loaded.facts = parse_facts(data, located)
-            # sums that fall short of their total (facts/load): probably a part left out
-            findings += [from_error(w, FACTS, paths.root, WARNING) for w in loaded.facts.warnings]
-            findings += [from_error(n, FACTS, paths.root, NOTICE) for n in loaded.facts.notices]
             return loaded
         except ReportError as exc:
             findings.append(from_error(exc, FACTS, paths.root))
@@ -366,6 +363,7 @@ def check_report(root: Path) -> CheckResult:
                 context = template_context(facts, framework, metrics, scores)
         findings += _suspicious(facts, metrics, loaded.placeholders)
         findings += [from_error(w, FACTS, root, WARNING) for w in facts.warnings]
+        findings += [from_error(n, FACTS, root, NOTICE) for n in facts.notices]  # a list of the main projects only
         if loaded.complete:
             findings += targets_totals(facts, FACTS_FILE)
     if outline is not None:  # a broken outline is reported above; its sections cannot be checked
