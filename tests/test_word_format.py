@@ -326,3 +326,29 @@ def test_without_libreoffice_word_is_asked_to_fill_the_toc(tmp_path: Path, monke
     shutil.copytree(DATA / "mini", root)
     build(root)
     assert '<w:updateFields w:val="true"/>' in _part(_docx(root), "word/settings.xml").decode()
+
+
+# -- 8. a template re-saved by LibreOffice -----------------------------------------------------
+
+@pytest.mark.needs("soffice")
+def test_a_template_resaved_by_libreoffice_keeps_its_sections(tmp_path: Path) -> None:
+    """LibreOffice moves each section break onto the section's last paragraph, a {%p …%} or
+    {{p …}} line that rendering removes: the report kept only the landscape section."""
+    import subprocess
+
+    from reportkit.render.docx.render import default_template
+
+    root = tmp_path / "mini"
+    shutil.copytree(DATA / "mini", root)
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "lo"),
+                    str(default_template())], check=True, capture_output=True, timeout=180)
+    shutil.copyfile(tmp_path / "lo" / "report.docx", root / "lo.docx")
+    (root / "reportkit.yaml").write_text("toc: true\ntemplate: lo.docx\n", encoding="utf-8")
+    build(root)
+    sections = _sections(_docx(root))
+    assert len(sections) >= 4  # cover, contents, body, annex
+    orient = [s.find(W + "pgSz").get(W + "orient") for s in sections]
+    assert orient[:-1] == [None] * (len(sections) - 1) and orient[-1] == "landscape"
+    body = next(s for s in sections if s.find(W + "footerReference") is not None)
+    assert body.find(W + "pgNumType").get(W + "start") == "1"  # the body counts from — 1 —

@@ -11,6 +11,7 @@ that grows faster than the report).
 
 from __future__ import annotations
 
+import re
 import zipfile
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ from .xml import (
 )
 
 TEMPLATE_NAME = "report.docx"
+_TAG_PARAGRAPH = re.compile(r"^\s*(\{%p\s.*%\}|\{\{p\s.*\}\})\s*$", re.S)
 PLACEHOLDERS = "模板占位符见 templates/README.md"
 
 
@@ -104,6 +106,8 @@ def render_docx(report: Report, out_path: Path, template: Path | None = None) ->
     source = template or default_template()
     tpl = _open(source)
     document = tpl.get_docx()
+    _unmerge_section_breaks(document)
+    _signed_char_space(document)
     styles = S.StyleMap.prepare(document, default_template())
     story = Story(document.part, styles, report.paths.root, _text_width(document),
                   next_footnote=first_footnote_id(document))
@@ -136,6 +140,40 @@ def _toc_page_numbers(document, styles, out_path: Path, when) -> None:  # noqa: 
     if not laid_out or not set_toc_pages(document.element.body, styles, laid_out):
         update_fields_on_open(document)
     save_reproducible(document, out_path, when)
+
+
+
+
+def _unmerge_section_breaks(document) -> int:  # noqa: ANN001
+    """Give each section break that sits on a `{%p … %}` or `{{p … }}` paragraph a paragraph of its own.
+
+    Word keeps a section break on an empty paragraph after the last one of a section; LibreOffice
+    and WPS, re-saving a template, move it onto that last paragraph, which is often a placeholder
+    or a control line that rendering removes or replaces: the break would be lost, and the whole
+    report take the last section's layout (landscape, page numbers from 2). Returns how many moved.
+    """
+    moved = 0
+    for p in list(document.element.body.iterchildren(qn("w:p"))):
+        ppr = p.find(qn("w:pPr"))
+        sect_pr = ppr.find(qn("w:sectPr")) if ppr is not None else None
+        if sect_pr is None:
+            continue
+        text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+        if not _TAG_PARAGRAPH.match(text):
+            continue
+        ppr.remove(sect_pr)
+        p.addnext(el("w:p", None, el("w:pPr", None, sect_pr)))
+        moved += 1
+    return moved
+
+
+def _signed_char_space(document) -> None:  # noqa: ANN001
+    """LibreOffice writes a negative w:charSpace as an unsigned 32-bit number (4294966271 for
+    −1025), which the schema refuses and Word repairs; read it back as the negative it was."""
+    for grid in document.element.body.iter(qn("w:docGrid")):
+        value = grid.get(qn("w:charSpace"))
+        if value and value.isdigit() and int(value) >= 2**31:
+            grid.set(qn("w:charSpace"), str(int(value) - 2**32))
 
 
 def _text_width(document) -> int:
