@@ -33,6 +33,7 @@ COVER = {
     "seed001": {"unit": "深圳市龙华区人民政府办公室", "preparer": "骆彬", "phone": "23338013"},
     "seed002": {},  # the text starts at chapter 一: no cover
 }
+UNIT = {"seed000": "深圳市人民政府口岸办公室", "seed001": "深圳市龙华区人民政府办公室", "seed002": "深圳港引航站"}
 SELF_NAME = {"seed000": "我办", "seed001": "我办", "seed002": "我站"}
 
 

@@ -54,11 +54,18 @@ def is_targets_table(cells: list[list[str]]) -> bool:
     return "任务名称" in flat and ("预期目标" in flat or "预期指标值" in flat)
 
 
+UNIT_LINE = re.compile(r"^(?:部门[（(]单位[）)]|部门|单位)名称\s*[:：]?\s*(\S.*?)\s+预算年度\s*[:：]?\s*((?:19|20)\d{2})?")
+
+
 def read_targets(items: list[Item]) -> TargetsReading:
     out = TargetsReading()
     for item in items:
         if item.kind == "table" and is_targets_table(item.cells):
             _read(item.cells, out)
+        elif item.kind == "text" and not out.unit:  # the table's first row flattened to a line (PDF text)
+            match = UNIT_LINE.match(item.plain.strip())
+            if match:
+                out.unit, out.year = match.group(1).strip(), match.group(2) or ""
     return out
 
 
