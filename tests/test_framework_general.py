@@ -225,20 +225,6 @@ def test_a_defined_rate_scores_like_a_built_in_one(tmp_path) -> None:  # noqa: A
 # --- frameworks of other shapes build the example -------------------------------------------
 
 
-LAST_YEAR_AND_KEY_SPENDING = {  # 万元, typed as the facts file holds them
-    "budget.carryover": "1334.57", "budget.previous_carryover": "1502.18",
-    "budget.project_spent": "24917.85", "budget.key_spent": "16120.40",
-    "three_public.previous_spent": "41.06",
-}
-
-
-class _Amount(str):
-    """Dumped as a plain YAML number (the loader reads it as Decimal)."""
-
-
-yaml.SafeDumper.add_representer(_Amount, lambda dumper, v: dumper.represent_scalar("tag:yaml.org,2002:float", str(v)))
-
-
 def example_with(tmp_path: Path, framework: str) -> Path:
     """The example report scored against another framework (its judgements belong to the Shenzhen one)."""
     root = tmp_path / framework
@@ -248,10 +234,6 @@ def example_with(tmp_path: Path, framework: str) -> Path:
     for block in ("judgements", "overrides", "declared"):
         facts.pop(block, None)
     facts["report"]["framework"] = framework
-    # what the 53号 framework reads beyond Shenzhen's facts (last year's figures, 重点支出)
-    for key, value in LAST_YEAR_AND_KEY_SPENDING.items():
-        section, leaf = key.split(".")
-        facts.setdefault(section, {}).setdefault(leaf, _Amount(value))
     facts_path.write_text(yaml.safe_dump(facts, allow_unicode=True, sort_keys=False), encoding="utf-8")
     for section in (root / "content").glob("*.md"):  # the example's text cites Shenzhen indicators by name
         section.unlink()
