@@ -19,6 +19,8 @@ from pathlib import Path
 from ..errors import ReportError
 
 MAX_BYTES = 200 * 1024 * 1024
+MAX_PART_BYTES = 100 * 1024 * 1024  # one part (a picture) unpacked
+MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # all parts unpacked
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # Word 97-2003 files and encrypted .docx
 ENCRYPTED_MARKS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 SAVE_AS = "在 Word 或 WPS 中打开后“另存为”Word 文档（*.docx），再导入"
@@ -41,7 +43,6 @@ class Item:
     images: list[str] = field(default_factory=list)  # media files referenced (relative to media/)
     toc: bool = False  # a table-of-contents entry (links to a _Toc bookmark)
     extra: str = ""  # further blocks of a list item, as Markdown
-    widths: list[int] = field(default_factory=list)  # table: cells each row really had (ragged rows are short)
 
     def markdown(self) -> str:
         """The item as a Markdown block (paragraph, list item or pipe table)."""
@@ -89,11 +90,45 @@ def check_docx(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             if "word/document.xml" not in archive.namelist():
                 raise ReportError("这是 zip 文件，但其中没有 word/document.xml，不是 Word 文档", file=path, expected=SAVE_AS)
-            broken = archive.testzip()
+            broken = _check_parts(archive, path)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
         raise ReportError(f"文件已损坏，无法作为 .docx 打开（{type(exc).__name__}）", file=path, expected=SAVE_AS) from None
     if broken is not None:
         raise ReportError(f"文件已损坏：其中的“{broken}”校验失败", file=path, expected=SAVE_AS)
+
+
+def _too_big(path: Path, part: str, size: int, limit: int, what: str) -> ReportError:
+    return ReportError(
+        f"其中的“{part}”解压后{what}超过 {limit // (1024 * 1024)} MB（{size // (1024 * 1024)} MB 以上），不导入",
+        file=path, expected="正常大小的 Word 文件；过大的图片请在 Word 中压缩（“图片格式→压缩图片”）后另存",
+    )
+
+
+def _check_parts(archive: zipfile.ZipFile, path: Path) -> str | None:
+    """Every part's uncompressed size within the caps, counted while reading it (a zip may
+    lie about sizes), before pandoc unpacks anything; the name of a part whose CRC fails."""
+    total = 0
+    for info in archive.infolist():
+        if info.file_size > MAX_PART_BYTES:
+            raise _too_big(path, info.filename, info.file_size, MAX_PART_BYTES, "")
+        total += info.file_size
+        if total > MAX_UNPACKED_BYTES:
+            raise _too_big(path, info.filename, total, MAX_UNPACKED_BYTES, "累计")
+    total = 0
+    for info in archive.infolist():
+        size = 0
+        try:
+            with archive.open(info) as part:
+                while chunk := part.read(1 << 20):
+                    size += len(chunk)
+                    total += len(chunk)
+                    if size > MAX_PART_BYTES:
+                        raise _too_big(path, info.filename, size, MAX_PART_BYTES, "")
+                    if total > MAX_UNPACKED_BYTES:
+                        raise _too_big(path, info.filename, total, MAX_UNPACKED_BYTES, "累计")
+        except zipfile.BadZipFile:
+            return info.filename
+    return None
 
 
 def convert(path: Path, media: Path) -> dict:
@@ -108,11 +143,24 @@ def convert(path: Path, media: Path) -> dict:
             str(path), "json", format="docx", extra_args=[f"--extract-media={media}"],
         )
     except (RuntimeError, OSError) as exc:
-        detail = str(exc).strip().splitlines()[-1:] or [""]
-        raise ReportError(f"pandoc 无法读取该 Word 文件：{detail[0]}", file=path, expected=SAVE_AS) from None
+        raise ReportError(f"pandoc 无法读取该 Word 文件：{_pandoc_problem(str(exc))}", file=path,
+                          expected=SAVE_AS) from None
     finally:
         log.setLevel(level)
     return json.loads(out)
+
+
+def _pandoc_problem(text: str) -> str:
+    """pandoc's complaint in Chinese (its own words are English)."""
+    died = re.search(r'died with exitcode "?(-?\d+)', text)
+    if died:
+        code = int(died.group(1))
+        if code < 0:
+            return f"它被系统终止（信号 {-code}：多半是超出了文件大小、内存或时间限制）"
+        return f"它出错退出（退出码 {code}）"
+    if "not found" in text.lower() or "no such file" in text.lower():
+        return "找不到 pandoc 程序（请重新安装 reportkit，它自带 pandoc）"
+    return "文件内容无法转换（可能已损坏或含有不支持的内容）"
 
 
 # ---------------------------------------------------------------- Markdown escaping
@@ -345,11 +393,9 @@ class Flattener:
         rows = head[1] + [r for body in bodies for r in body[2] + body[3]] + foot[1]
         grid: list[list[tuple[str, str]]] = []
         covered: dict[int, int] = {}  # column → rows below still covered by a merged cell
-        widths: list[int] = []  # columns each row really has (merged from above counts), before padding
         merged = 0
         for row in rows:
             line: list[tuple[str, str]] = []
-            filled = 0
             cells = list(row[1])
             while cells or len(line) < len(columns):
                 col = len(line)
@@ -357,7 +403,6 @@ class Flattener:
                     covered[col] -= 1
                     line.append(("", ""))
                     merged += 1
-                    filled = len(line) if cells else filled
                 elif not cells:
                     line.append(("", ""))
                 else:
@@ -368,15 +413,12 @@ class Flattener:
                             covered[col + k] = rowspan - 1
                     line += [("", "")] * (colspan - 1)  # merged across: left blank
                     merged += colspan - 1
-                    filled = len(line)
             grid.append(line)
-            widths.append(filled)
         notes, images, _ = self._take()
         cells_plain = [[p for p, _ in r] for r in grid]
         self.items.append(Item(
             "table", "\n".join(" ".join(x for x in r if x) for r in cells_plain),
             rows=[[m for _, m in r] for r in grid], cells=cells_plain, merged=merged, notes=notes, images=images,
-            widths=widths,
         ))
 
     def _cell(self, content: list[dict]) -> tuple[str, str]:

@@ -12,14 +12,21 @@ have been still for CHECK_AFTER_SECONDS, the watcher checks the last good build 
 a file changed meanwhile, publishes it again with the findings beside their paragraphs.
 
 Only a fixed set of routes is served: /, /fragment, /events, /assets/<name> from a fixed
-list, and /images/<path> for picture files that resolve inside the report folder (symlinks
-followed). Everything else is 404; there is no directory listing.
+list, and /images/<path> for the pictures the last good build referenced (inside the report
+folder, symlinks followed). Everything else is 404; there is no directory listing.
+
+On a loopback address the Host header must name it (a web page elsewhere cannot reach the
+preview through DNS rebinding), whether or not --host was given. Each connection has a
+timeout and their number a cap, so slow or idle clients cannot pin the server; a client that
+goes away mid-answer is not an error worth a traceback in the author's terminal.
 """
 
 from __future__ import annotations
 
 import errno
 import hashlib
+import ipaddress
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -51,6 +58,9 @@ SAFETY_POLL_MS = 250  # with file events: compared this often as well (a missed 
 EVENT_STEP_MS = 2  # after a file event, wait this long for more of the same save
 CHECK_AFTER_SECONDS = 0.3  # no change for this long: run `reportkit check`
 KEEPALIVE_SECONDS = 15
+REQUEST_TIMEOUT_SECONDS = 20  # reading a request, or writing to a client that does not read
+MAX_CONNECTIONS = 32  # open at once (each page holds one for its events); more are refused
+_GONE = (ConnectionResetError, BrokenPipeError, ConnectionAbortedError, TimeoutError)
 ASSETS = {"report.css": "text/css; charset=utf-8", "preview.js": "text/javascript; charset=utf-8"}
 PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
@@ -114,6 +124,7 @@ class Draft:
         self.changed = threading.Condition()
         self.closed = False
         self.build = Build(0, False, "报告预览", "", 0)
+        self.pictures: frozenset[Path] = frozenset()  # what the last good build shows: all /images/ serves
         self.seen: dict[Path, Stamp | None] = {}
         self.unchecked: Report | None = None  # the last build's report, until it is checked
         self.built_at = 0.0  # time.monotonic() of the last build
@@ -157,6 +168,7 @@ class Draft:
             fragment = render_report(report, pictures)
             ok, title = True, report.title
             self.extra = pictures.used | self._inputs(report)
+            self.pictures = frozenset(p.resolve() for p in pictures.used)
             line = "已重新生成" if changed else "已生成"
         except ReportError as exc:
             fragment = render_error(str(exc))
@@ -237,13 +249,41 @@ class Draft:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     draft: Draft
-    allowed_hosts: set[str] | None  # Host headers accepted; None: any (an explicit --host)
+    allowed_hosts: set[str] | None  # Host headers accepted; None: any (--host on a public address)
+    log: Log
+
+    def server_activate(self) -> None:
+        super().server_activate()
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request, client_address) -> None:  # noqa: ANN001
+        if not self.slots.acquire(blocking=False):  # full: refuse at once rather than queue
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except Exception:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:  # noqa: ANN001
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def handle_error(self, request, client_address) -> None:  # noqa: ANN001
+        """A client gone or too slow is normal; anything else is one line, never a traceback."""
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, _GONE):
+            self.log(f"预览服务内部错误：{type(exc).__name__}: {exc}")
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     server_version = "reportkit"
     sys_version = ""
+    timeout = REQUEST_TIMEOUT_SECONDS
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002, ANN002 - the terminal shows rebuilds only
         pass
@@ -292,11 +332,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(404, "未找到。".encode())
 
     def _image(self, rel: str) -> None:
-        """A picture file inside the report folder, after every symlink is followed."""
+        """A picture the report shows: inside the folder, after every symlink is followed."""
         root = self.server.draft.root.resolve()
         try:
             path = (root / unquote(rel, errors="strict")).resolve()
-            if (not path.is_relative_to(root) or path.suffix.lower() not in IMAGE_TYPES
+            if (path not in self.server.draft.pictures or not path.is_relative_to(root)
+                    or path.suffix.lower() not in IMAGE_TYPES
                     or not path.is_file() or path.stat().st_size > MAX_IMAGE_BYTES):
                 self._not_found()
                 return
@@ -327,6 +368,24 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
         except OSError:  # the page was closed
             return
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def allowed_hosts(host: str, port: int) -> set[str] | None:
+    """Host headers the preview answers: on a loopback address only the loopback names (DNS
+    rebinding protection stays on with an explicit --host 127.0.0.1); elsewhere any."""
+    if not is_loopback(host):
+        return None
+    names = {LOOPBACK, "localhost", "[::1]", host.lower() if ":" not in host else f"[{host.strip('[]')}]"}
+    return {f"{name}:{port}" for name in names}
 
 
 class PreviewServer:
@@ -372,7 +431,8 @@ class PreviewServer:
         self.draft = Draft(self.root, self.log)
         port = server.server_address[1]
         server.draft = self.draft
-        server.allowed_hosts = None if self.allow_remote else {f"{LOOPBACK}:{port}", f"localhost:{port}"}
+        server.allowed_hosts = allowed_hosts(self.host, port)
+        server.log = self.log
         self.server = server
         self.threads = [
             threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
