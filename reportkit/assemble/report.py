@@ -40,6 +40,7 @@ from ..load import (
     substitute,
 )
 from .markdown import parse
+from .pictures import check_pictures
 from .previous import add_previous, add_score_changes, load_previous
 from .tables import make_tables, number_captions
 from .templating import render_text
@@ -263,7 +264,10 @@ def _read_section(paths: Paths, outline: Outline, section: Section, context: dic
     if generated:
         text = f"{generated}\n\n{text}" if text else generated
     markdown, captions = number_captions(text, outline.chapter_number(section), captions)
-    return Block(2, section.number, section.title, rel, markdown, parse(markdown), key=section.key), captions
+    tokens = parse(markdown)
+    if rel:
+        check_pictures(tokens, (paths.root / rel).parent, paths.root, rel, markdown)
+    return Block(2, section.number, section.title, rel, markdown, tokens, key=section.key), captions
 
 
 def assemble(facts: Facts, framework: Framework, metrics: dict, scores: Scores, paths: Paths, options: dict,

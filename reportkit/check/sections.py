@@ -24,6 +24,8 @@ from ..assemble import (
     MAX_SECTION_BYTES,
     Line,
     Rendered,
+    check_pictures,
+    parse,
     parse_traced,
     render_lines,
     render_text,
@@ -228,6 +230,10 @@ def check_sections(
             except ReportError as exc:
                 findings.append(from_error(exc, SECTIONS, paths.root))
             continue
+        try:  # a damaged picture stops build: say so here too
+            check_pictures(parse("\n".join(line.text for line in lines.lines)), path.parent, paths.root, rel, source)
+        except ReportError as exc:
+            findings.append(from_error(exc, SECTIONS, paths.root))
         if numbers:
             rendered.append(lines)
     known = {s.file for s in outline.files()}
