@@ -43,6 +43,7 @@ class Item:
     images: list[str] = field(default_factory=list)  # media files referenced (relative to media/)
     toc: bool = False  # a table-of-contents entry (links to a _Toc bookmark)
     extra: str = ""  # further blocks of a list item, as Markdown
+    widths: list[int] = field(default_factory=list)  # table: cells each row really had (ragged rows are short)
 
     def markdown(self) -> str:
         """The item as a Markdown block (paragraph, list item or pipe table)."""
@@ -393,9 +394,11 @@ class Flattener:
         rows = head[1] + [r for body in bodies for r in body[2] + body[3]] + foot[1]
         grid: list[list[tuple[str, str]]] = []
         covered: dict[int, int] = {}  # column → rows below still covered by a merged cell
+        widths: list[int] = []  # columns each row really has (merged from above counts), before padding
         merged = 0
         for row in rows:
             line: list[tuple[str, str]] = []
+            filled = 0
             cells = list(row[1])
             while cells or len(line) < len(columns):
                 col = len(line)
@@ -403,6 +406,7 @@ class Flattener:
                     covered[col] -= 1
                     line.append(("", ""))
                     merged += 1
+                    filled = len(line) if cells else filled
                 elif not cells:
                     line.append(("", ""))
                 else:
@@ -413,12 +417,15 @@ class Flattener:
                             covered[col + k] = rowspan - 1
                     line += [("", "")] * (colspan - 1)  # merged across: left blank
                     merged += colspan - 1
+                    filled = len(line)
             grid.append(line)
+            widths.append(filled)
         notes, images, _ = self._take()
         cells_plain = [[p for p, _ in r] for r in grid]
         self.items.append(Item(
             "table", "\n".join(" ".join(x for x in r if x) for r in cells_plain),
             rows=[[m for _, m in r] for r in grid], cells=cells_plain, merged=merged, notes=notes, images=images,
+            widths=widths,
         ))
 
     def _cell(self, content: list[dict]) -> tuple[str, str]:
