@@ -164,3 +164,18 @@ def test_section_leading_out_of_the_folder_or_a_pipe_is_refused(seed000: Path, k
         load_report(seed000)
     result = check_report(seed000)
     assert any(words in f.message and f.file == f"content/{section.name}" for f in result.findings)
+
+
+def test_full_width_digits_in_a_number_are_refused(tmp_path) -> None:  # noqa: ANN001
+    """Python would read “１２３” as 123; the author is told instead (issue 18)."""
+    from reportkit.errors import ReportError
+    from reportkit.load.facts import load_facts
+
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("report: {unit: 测试, year: 2023}\nbudget:\n  initial: '１２３'\n", encoding="utf-8")
+    try:
+        load_facts(facts)
+    except ReportError as exc:
+        assert "全角" in str(exc) and exc.line == 3
+    else:
+        raise AssertionError("full-width digits were accepted")

@@ -85,7 +85,17 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
 
 def _extract(tar: bytes, into: Path) -> None:
     with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
-        archive.extractall(into, filter="data")  # no links out, no devices, no absolute paths
+        if hasattr(tarfile, "data_filter"):  # Python ≥ 3.11.4
+            archive.extractall(into, filter="data")  # no links out, no devices, no absolute paths
+            return
+        # Older 3.11 (Debian 12 ships 3.11.2): only plain files and folders, each inside `into`
+        base = into.resolve()
+        members = []
+        for member in archive.getmembers():
+            target = (into / member.name).resolve()
+            if (member.isfile() or member.isdir()) and (target == base or base in target.parents):
+                members.append(member)
+        archive.extractall(into, members=members)
 
 
 @contextlib.contextmanager
