@@ -137,7 +137,7 @@ def _number(raw: Any, located: Located, path: str, spec: Field) -> Decimal:
         value = Decimal(raw)
     elif isinstance(raw, Decimal):
         value = raw
-    elif isinstance(raw, str) and not raw.isascii() and any(c.isdigit() for c in raw):
+    elif isinstance(raw, str) and any(c.isdigit() and not c.isascii() for c in raw):
         # Python reads “１２３” and “١٢٣” as 123: say so rather than guess silently
         raise _fail(located, path, f"“{raw}”中有全角或其他文字的数字，请改为半角数字（0–9）", spec)
     elif isinstance(raw, str) and _NUMBER_TEXT.match(raw.strip()):
