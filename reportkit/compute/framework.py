@@ -204,9 +204,12 @@ class _Reader:
         if not isinstance(praw, dict):
             raise self.fail(f"{where}：评分项应写成 {{rule: 规则名, …参数}}，写的是“{praw}”", path)
         rule = praw.get("rule")
-        if rule not in RULES:
-            raise self.fail(f"{where}：未知的评分规则“{rule}”", f"{path}.rule" if "rule" in praw else path,
+        rule_path = f"{path}.rule" if "rule" in praw else path
+        if "rule" in praw and not isinstance(rule, str):  # a list or mapping cannot name a rule
+            raise self.fail(f"{where}：评分规则名 rule 应是一个名称，写的是{_described(rule)}", rule_path,
                             "以下规则之一：" + "、".join(RULES))
+        if rule not in RULES:
+            raise self.fail(f"{where}：未知的评分规则“{rule}”", rule_path, "以下规则之一：" + "、".join(RULES))
         spec = RULES[rule]
         allowed = {**spec.required, **spec.optional}
         raw = {k: v for k, v in praw.items() if k not in ("rule", "label")}
@@ -232,13 +235,29 @@ class _Reader:
             params[key] = self.param(kind, value, where, kpath)
         if rule == "tiered":
             self.tiered_choices(params, where, path)
-        return Part(rule, params, str(praw.get("label") or ""))
+        label = praw.get("label")
+        if isinstance(label, (dict, list, bool)):
+            raise self.fail(f"{where}：label 应是一段文字，写的是{_described(label)}", f"{path}.label",
+                            "评分项的名称，如 label: 部门预算公开")
+        return Part(rule, params, str(label or ""))
 
     def param(self, kind: str, value: Any, where: str, path: str) -> Any:
         if kind == "number":
             return self.number(value, where, path)
         if kind == "signed":  # a threshold in percent; a change against last year may be negative
             return self.number(value, where, path, signed=True)
+        if kind in CHOICES or kind in ("text", "rate", "amount", "count", "enum", "bool"):
+            if not isinstance(value, str) and not (kind == "text" and isinstance(value, (int, Decimal))
+                                                   and not isinstance(value, bool)):
+                key = path.rsplit(".", 1)[-1]
+                what = "一段文字" if kind == "text" else "一个名称"
+                if kind in CHOICES:
+                    hint = "以下之一：" + "、".join(CHOICES[kind])
+                elif kind == "text":
+                    hint = "一段文字"
+                else:
+                    hint = "一个事实键或 reportkit names 列出的指标名（只写一个，不加方括号）"
+                raise self.fail(f"{where}：参数 {key} 应是{what}，写的是{_described(value)}", path, hint)
         if kind in CHOICES:
             if value not in CHOICES[kind]:
                 raise self.fail(f"{where}：“{value}”不是可选的值", path,
@@ -288,6 +307,19 @@ class _Reader:
                     f"三级指标“{indicator}”：参考评分标准中写的“{match.group(0)}”超过指标分值 {plain_f(weight)} 分",
                     f"{path}.standard", "评分标准中的分值与指标分值一致（调整分值后请同时修改标准文字）",
                 )
+
+
+def _described(value: Any) -> str:
+    """A YAML value as a message shows it: a list or mapping by its kind, not Python's repr."""
+    if isinstance(value, list):
+        return f"一个列表（{len(value)} 项）" if value else "一个空列表 []"
+    if isinstance(value, dict):
+        return "一组键值对" if value else "一个空映射 {}"
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return f"是/否值“{'true' if value else 'false'}”"
+    return f"“{value}”"
 
 
 def _defined(reader: _Reader, raw: Any) -> tuple[DefinedMetric, ...]:
