@@ -23,17 +23,24 @@ from ..render import json_number, scores_to_json
 
 NAME = "score"
 HELP = "计算并显示各项指标得分"
+EPILOG = (
+    "退出码（与 build 相同）：全部指标都能计算得分时为 0；有指标缺少事实、总分无法合计时为 2，"
+    "此时仍输出已能计算的部分（JSON 中各指标缺少的事实列在 working.missing_facts），并在标准错误输出中列出缺少的事实；"
+    "事实或指标体系有误时为 2。"
+)
 
 
 def add_arguments(parser) -> None:  # noqa: ANN001
+    parser.epilog = EPILOG
     parser.add_argument("dir", nargs="?", default=".", help="报告目录（默认当前目录）")
     parser.add_argument("--json", action="store_true", help="以 JSON 输出（含每项指标的计算过程）")
 
 
 def run(args) -> int:  # noqa: ANN001
     _, facts, _, _, scores = load_scores(Path(args.dir))
-    if args.json:
+    if args.json:  # the same exit rule as the table: the JSON first, then the missing facts
         print(scores_to_json(scores), end="")
+        scores.require_complete(facts.file)
         return 0
     console = Console(highlight=False)
     title = f"{facts.get('report.unit')} {facts.get('report.year')} 年度 · {scores.framework.title}（{scores.framework.id}）"
