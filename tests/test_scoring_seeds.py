@@ -161,9 +161,11 @@ def test_seed002_without_overrides_says_what_is_missing(tmp_path: Path, capsys: 
     captured = capsys.readouterr()
     assert "“预算执行率”缺少 quarterly.cumulative_spent 或 quarterly.progress" in captured.err
     assert "Traceback" not in captured.err
-    assert main(["score", str(root), "--json"]) == 0
-    data = json.loads(capsys.readouterr().out)
+    assert main(["score", str(root), "--json"]) == 2  # the same exit rule as the table (and build)
+    done = capsys.readouterr()
+    data = json.loads(done.out)
     assert data["total"] is None and data["grade"] == "—"
+    assert done.err == captured.err
 
 
 def test_python_m_reportkit_score_json() -> None:
