@@ -20,6 +20,7 @@ from .load import (
     CONFIG_FILE,
     EXAMPLES,
     FIELDS,
+    NEEDS,
     OPTIONS,
     SCHEMA_FILE,
     Field,
@@ -208,9 +209,14 @@ def section_text(section: Section, year: int, outline: Outline, kind: str = "部
     return "\n".join(lines)
 
 
-def config_text() -> str:
+def config_text(year: int | None = None) -> str:
+    """reportkit.yaml with every option commented; `year` names last year's folder in `previous`."""
+    examples = dict(EXAMPLES)
+    if year is not None:
+        examples["previous"] = f"../{year - 1}年度报告"
     lines = ["# reportkit 构建选项，均为可选；去掉行首的 # 即可启用。"]
-    lines += [f"# {key}: {EXAMPLES.get(key, '')}    # {help}" for key, help in OPTIONS.items()]
+    lines += [f"# {key}: {examples.get(key, '')}    # {help}" + (f"；{NEEDS[key]}" if key in NEEDS else "")
+              for key, help in OPTIONS.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -244,7 +250,7 @@ def scaffold(root: Path, *, year: int, unit: str, framework: str = "city-2021", 
     }
     for section in layout.files():
         files[root / "content" / section.file] = section_text(section, year, layout, kind)
-    files[root / CONFIG_FILE] = config_text()
+    files[root / CONFIG_FILE] = config_text(year)
     files[root / ".gitignore"] = GITIGNORE
     for path, text in files.items():
         write_text_atomic(path, text)

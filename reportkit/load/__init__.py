@@ -12,9 +12,11 @@ from ..exports import lazy
 _EXPORTS = {
     "CONFIG_FILE": ".config",
     "EXAMPLES": ".config",
+    "NEEDS": ".config",
     "OPTIONS": ".config",
     "Paths": ".config",
     "check_template": ".config",
+    "default_template": ".config",
     "find_root": ".config",
     "load_options": ".config",
     "previous_option": ".config",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from ..errors import ReportError
@@ -18,8 +19,22 @@ OPTIONS = {
     "previous": "上一年度报告：目录（相对于报告目录），或 {git: 版本}（可加 path: 目录）；也可写在事实文件中",
     "check": "reportkit check 的设置：ignore 列出要忽略的发现，每项是该行原文中的一段文字，或 {file: 文件, text: 文字}",
 }
-# What the scaffold's commented lines say: each is valid once its # is removed.
+# What the scaffold's commented lines say: each is valid once its # is removed (and, for the
+# options in NEEDS, once the file or folder it names is there).
 EXAMPLES = {"template": "模板.docx", "toc": "true", "previous": "../2023年度报告", "outline": "shenzhen-city", "check": "{ignore: [执行率97.11%]}"}
+NEEDS = {
+    "template": "先把这个 Word 文件放进报告目录（可复制默认模板修改，reportkit check 会说明默认模板在哪里）",
+    "previous": "先有这个上一年度的报告目录",
+}
+TEMPLATE_NAME = "report.docx"
+
+
+def default_template() -> Path:
+    """The shipped template: inside the installed package, or templates/ of a source checkout."""
+    installed = resources.files("reportkit") / "templates" / TEMPLATE_NAME
+    if installed.is_file():
+        return Path(str(installed))
+    return Path(__file__).parent.parent.parent / "templates" / TEMPLATE_NAME
 
 
 @dataclass(frozen=True)
@@ -119,8 +134,12 @@ def check_template(paths: Paths, value: object, line: int | None) -> Path:
         outside(path, paths.root)
     except ReportError:
         raise fail(f"模板“{value}”在报告目录之外，出于安全不会读取") from None
+    if not path.exists():
+        raise ReportError(f"找不到模板文件“{value}”", file=paths.config, line=line, key="template",
+                          expected=f"报告目录中一个 Word 文件的相对路径；可先把默认模板 {default_template()} "
+                                   f"复制为 {path} 再用 Word 或 WPS 修改")
     if not path.is_file():
-        raise fail(f"找不到模板文件“{value}”" if not path.exists() else f"模板“{value}”不是文件")
+        raise fail(f"模板“{value}”不是文件")
     if path.suffix.lower() != ".docx":
         raise fail(f"模板“{value}”不是 .docx 文件")
     try:

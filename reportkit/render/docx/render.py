@@ -15,7 +15,6 @@ import re
 import zipfile
 from copy import deepcopy
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from docx.opc.exceptions import PackageNotFoundError
@@ -26,10 +25,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup
 
-import reportkit
-
 from ...assemble import AnnexPart, Block, Report
 from ...errors import ReportError
+from ...load import default_template
 from . import styles as S
 from .annex import annex_notes, annex_table, targets_table
 from .fonts import ensure_font_table
@@ -56,17 +54,8 @@ from .xml import (
     text_run,
 )
 
-TEMPLATE_NAME = "report.docx"
 _TAG_PARAGRAPH = re.compile(r"^\s*(\{%p\s.*%\}|\{\{p\s.*\}\})\s*$", re.S)
 PLACEHOLDERS = "模板占位符见 templates/README.md"
-
-
-def default_template() -> Path:
-    """The shipped template: inside the installed package, or templates/ of a source checkout."""
-    installed = resources.files("reportkit") / "templates" / TEMPLATE_NAME
-    if installed.is_file():
-        return Path(str(installed))
-    return Path(reportkit.__file__).parent.parent / "templates" / TEMPLATE_NAME
 
 
 SLOT_NS = "urn:reportkit:slot"
