@@ -27,6 +27,8 @@ class Finding:
     key: str | None = None
     expected: str | None = None
     suggestion: str | None = None  # what to write instead, e.g. a {{ }} reference
+    # an error build cannot get past either: build stops on it with this same message (as on a to-do)
+    blocks_build: bool = False
 
     def location(self, base: str = "") -> str:
         if not self.file:
@@ -46,7 +48,10 @@ class Finding:
                 self.file or "", self.line or 0, self.message)
 
     def as_data(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if not self.blocks_build:  # the usual findings print as they always did
+            del data["blocks_build"]
+        return data
 
 
 def relative(path: str | Path | None, root: Path) -> str | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..compute import METRICS, Framework, Scores
+from ..compute import METRICS, Framework, Scores, zero_divisor
 from ..load import BY_PATH, FIELDS, Facts, load_options, outline_for
 from .report import load_scores, template_context
 
@@ -113,7 +113,10 @@ def list_names(facts: Facts, framework: Framework, metrics: dict[str, Any], scor
                 note = "未填写（填写后可用）" if name not in present else "未填写"
         elif metric is not None:
             title, unit = metric.title, metric.unit
-            if value is None:
+            zero = zero_divisor(name, metrics, framework.metric_needs, framework.metric_divisors) if value is None else None
+            if zero is not None:
+                note = f"无法计算：{zero.text}"
+            elif value is None:
                 note = "需要 " + "、".join(metric.needs)
         elif head == "extra":
             title, unit = "自定义事实（extra）", ""

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
+from ..compute import FOR_TABLE, zero_divisor
 from ..errors import ReportError
 from ..numbers import money, percent
 from .markdown import CAPTION_RE
@@ -72,6 +73,10 @@ def make_tables(metrics: dict[str, Any]) -> dict[str, Callable[..., str]]:
 
     def quarterly(caption: Any = None) -> str:
         quarters = metrics.get("quarters")
+        zero = zero_divisor("quarterly.rates", metrics) if not quarters else None
+        if zero is not None:
+            raise ReportError(f"tables.quarterly（分季度预算执行情况表）无法生成：{zero.text}", key="tables.quarterly",
+                              expected=FOR_TABLE.removeprefix("请"))
         if not quarters:
             raise _missing("tables.quarterly（分季度预算执行情况表）",
                            "quarterly.cumulative_spent（及 budget.adjusted）或 quarterly.progress")

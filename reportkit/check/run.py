@@ -26,7 +26,15 @@ from pathlib import Path
 from typing import Any
 
 from ..assemble import add_previous, add_score_changes, load_previous, template_context
-from ..compute import Framework, Scores, compute_metrics, load_framework, score_report, with_defined
+from ..compute import (
+    FOR_SCORE,
+    Framework,
+    Scores,
+    compute_metrics,
+    load_framework,
+    score_report,
+    with_defined,
+)
 from ..errors import ReportError
 from ..findings import (
     CONFIG,
@@ -288,7 +296,7 @@ def _score_findings(scores: Scores, facts: Facts, complete: bool) -> list[Findin
             if not complete:
                 computed = "待事实填写完整后给出"
             elif s.computed is None:
-                computed = f"无法计算，缺少 {'、'.join(s.missing)}"
+                computed = f"无法计算，{s.why_not_computed}"
             else:
                 computed = f"{s.computed} 分"
             if complete and s.computed is not None and s.computed == o.score:
@@ -296,6 +304,12 @@ def _score_findings(scores: Scores, facts: Facts, complete: bool) -> list[Findin
             else:
                 message = f"“{name}”得分覆盖为 {o.score} 分（按规则计算：{computed}），原因：{o.reason}"
             out.append(Finding(NOTICE, SCORES, message, FACTS_FILE, o.line, f"overrides.{name}"))
+        elif s.zero_divisors:  # filled in, but a rate divides by 0: not a to-do, build stops on it
+            out.append(Finding(
+                ERROR, SCORES, f"“{name}”无法计算得分：{s.why_not_computed}", FACTS_FILE,
+                _fact_line(facts, s.todo_key), s.todo_key, expected=FOR_SCORE.removeprefix("请"),
+                blocks_build=True,
+            ))
         elif s.missing:
             out.append(Finding(
                 TODO, SCORES, f"“{name}”无法计算得分：缺少 {'、'.join(s.missing)}", FACTS_FILE,
@@ -369,6 +383,7 @@ def check_report(root: Path) -> CheckResult:
     if outline is not None:  # a broken outline is reported above; its sections cannot be checked
         more, rendered = check_sections(
             paths, context, numbers=loaded.complete and scores is not None, outline=outline,
+            divisors=framework.metric_divisors if framework is not None else None,
             kind=facts.get("report.kind") if facts else "部门", year=facts.get("report.year") if facts else None,
         )
         findings += more
@@ -412,7 +427,7 @@ def _silence(result: CheckResult, options: dict) -> None:
         return lines[finding.line - 1] if finding.line <= len(lines) else ""
 
     def silenced(finding: Finding) -> bool:
-        if finding.severity == TODO or finding.group in (FACTS, CONFIG):
+        if finding.severity == TODO or finding.blocks_build or finding.group in (FACTS, CONFIG):
             return False
         source = line_of(finding)
         for m in _NOQA.finditer(source):
@@ -440,6 +455,10 @@ def todo_list(result: CheckResult, base: str = "") -> str:
 def require_finished(root: Path) -> None:
     """Stop with the to-do list while the report is unfinished (what `build` calls first)."""
     result = check_report(root)
+    blocking = [f for f in result.of(ERROR) if f.blocks_build]
+    if blocking:  # a rate over a zero the text or a rule reads: no build can get past it
+        listed = "\n".join(f"  {f.location(str(root))}  {f.message}（应为：{f.expected}）" for f in blocking)
+        raise ReportError(f"报告中有 {len(blocking)} 项无法生成的内容（reportkit check 列出同样的错误）：\n{listed}")
     todos = result.of(TODO)
     if todos:
         raise ReportError(

@@ -31,7 +31,7 @@ from ..assemble import (
     render_text,
     traced_env,
 )
-from ..compute import NEEDS
+from ..compute import FOR_TEXT, NEEDS, zero_divisor
 from ..errors import ReportError
 from ..findings import ERROR, NOTICE, SECTIONS, TODO, WARNING, Finding, from_error
 from ..load import BY_PATH, Outline, Paths, cn_number, default_outline, fill, read_text
@@ -128,7 +128,27 @@ def _names(value: Any, prefix: str = "", depth: int = 0) -> Iterator[str]:
         yield from _names(value[0], f"{prefix}[0]", depth + 1)
 
 
-def _empty_reference(shown: str, dotted: str, rel: str, line: int) -> Finding:
+class _Dotted:
+    """The nested template context read by dotted metric names (what zero_divisor looks up)."""
+
+    def __init__(self, context: dict[str, Any]):
+        self.context = context
+
+    def get(self, name: str) -> Any:
+        value: Any = self.context
+        for key in name.split("."):
+            if not isinstance(value, dict) or key not in value:
+                return None
+            value = value[key]
+        return value
+
+
+def _empty_reference(shown: str, dotted: str, rel: str, line: int, context: dict[str, Any],
+                     divisors: dict[str, str] | None = None) -> Finding:
+    zero = zero_divisor(dotted, _Dotted(context), None, divisors)  # type: ignore[arg-type]
+    if zero is not None:  # filled in, but the rate divides by 0: filling in will not help
+        return Finding(ERROR, SECTIONS, f"正文引用了 {shown}，但{zero.text}", rel, line, key=shown,
+                       expected=FOR_TEXT.removeprefix("请"), blocks_build=True)
     spec = BY_PATH.get(dotted)
     if spec is not None:
         message = f"正文引用了“{spec.title}”（{dotted}），但事实文件中尚未填写"
@@ -139,7 +159,8 @@ def _empty_reference(shown: str, dotted: str, rel: str, line: int) -> Finding:
     return Finding(TODO, SECTIONS, message, rel, line, key=shown)
 
 
-def _check_names(ast: nodes.Template, context: dict[str, Any], rel: str) -> list[Finding]:
+def _check_names(ast: nodes.Template, context: dict[str, Any], rel: str,
+                 divisors: dict[str, str] | None = None) -> list[Finding]:
     findings = []
     known: list[str] | None = None
     for path, line in references(ast):
@@ -149,7 +170,7 @@ def _check_names(ast: nodes.Template, context: dict[str, Any], rel: str) -> list
         shown = _show(path)
         dotted = ".".join(str(k) for k in path)
         if status == "empty" or dotted in BY_PATH or dotted in NEEDS:
-            findings.append(_empty_reference(shown, dotted, rel, line))
+            findings.append(_empty_reference(shown, dotted, rel, line, context, divisors))
             continue
         if known is None:
             known = sorted(set(_names(context)) | set(BY_PATH))
@@ -181,12 +202,13 @@ def _read(path: Path, rel: str, root: Path) -> tuple[str | None, Finding | None]
 
 def check_sections(
     paths: Paths, context: dict[str, Any] | None, *, numbers: bool, kind: str = "部门", year: int | None = None,
-    outline: Outline | None = None,
+    outline: Outline | None = None, divisors: dict[str, str] | None = None,
 ) -> tuple[list[Finding], list[Rendered]]:
     """Findings about the section files of the outline, and the rendered text of each file that renders.
 
     `context` is None when the facts cannot be loaded: then only presence and readability
     are checked. Text is rendered for the number checks only when `numbers` is true.
+    `divisors`: the framework's own rates (a reference to one over a zero is named as such).
     """
     outline = outline or default_outline()
     findings: list[Finding] = []
@@ -219,7 +241,7 @@ def check_sections(
         except ReportError as exc:
             findings.append(from_error(exc, SECTIONS, paths.root))
             continue
-        own = _check_names(ast, context, rel)
+        own = _check_names(ast, context, rel, divisors)
         findings += own
         if own:
             continue

@@ -68,8 +68,10 @@ def working_lines(s: IndicatorScore) -> list[str]:
         lines.append("事实：" + "；".join(f"{f.title} {f.value}" for f in s.facts))
     if s.missing:
         lines.append("缺少事实：" + "、".join(s.missing))
+    lines += [f"无法计算：{z.text}" for z in s.zero_divisors]
     if s.override:
-        computed = f"按规则计算 {s.computed} 分" if s.computed is not None else "缺少事实，按规则无法计算"
+        computed = f"按规则计算 {s.computed} 分" if s.computed is not None else (
+            "缺少事实，按规则无法计算" if not s.zero_divisors else "分母为 0，按规则无法计算")
         lines.append(f"覆盖为 {s.final} 分（{computed}），原因：{s.override.reason}")
     if s.declared_differs:
         shown = "空白" if s.declared is None else f"{s.declared} 分"
@@ -146,7 +148,8 @@ def summary(scores: Scores) -> list[str]:
     """The total and grade; the overrides and the total the rules give when they differ."""
     lines = []
     if scores.total is None:
-        lines.append("总分：尚有指标缺少事实，无法合计")
+        lines.append("总分：尚有指标缺少事实，无法合计" if any(s.missing for s in scores.missing)
+                     else "总分：尚有指标无法计算得分（分母为 0），无法合计")
         return lines
     lines.append(f"总分 {scores.total} 分，评价等级：{scores.grade}")
     lines += _declared_summary(scores)

@@ -126,6 +126,11 @@ class Framework:
     def metric_needs(self) -> dict[str, tuple[str, ...]]:
         return needs_of(self.metrics, NEEDS)
 
+    @cached_property
+    def metric_divisors(self) -> dict[str, str]:
+        """Each of the framework's own rates → the operand it divides by (compute/divisors.py)."""
+        return {m.name: m.operands[1] for m in self.metrics if m.is_rate}
+
     def grade(self, total: Fraction) -> str:
         return next(name for low, name in self.grades if total >= low)
 

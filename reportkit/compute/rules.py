@@ -16,16 +16,18 @@ from typing import Any
 
 from ..load import BY_PATH, Judgement
 from ..numbers import money, plain, quantize
+from .divisors import ZeroDivisor, zero_divisor
 from .metrics import NEEDS
 from .values import Rate
 
 
 class Missing(Exception):
-    """The facts a rule needs are not in the facts file."""
+    """The facts a rule needs are not in the facts file, or a rate it reads divides by 0."""
 
-    def __init__(self, facts: tuple[str, ...]):
-        super().__init__(", ".join(facts))
+    def __init__(self, facts: tuple[str, ...], zeros: tuple[ZeroDivisor, ...] = ()):
+        super().__init__(", ".join(facts) or "；".join(z.text for z in zeros))
         self.facts = facts
+        self.zeros = zeros
 
 
 @dataclass
@@ -45,12 +47,25 @@ class RuleContext:
     settings: dict[str, Any]
     used: list[str] = field(default_factory=list)  # every fact or metric the rule read, in order
     needs: dict[str, tuple[str, ...]] = field(default_factory=dict)  # of the framework's own metrics
+    divisors: dict[str, str] = field(default_factory=dict)  # of the framework's own rates
 
     def value(self, name: str) -> Any:
         value = self.optional(name)
         if value is None:
-            raise Missing(self.facts_behind(name))
+            raise self.unavailable([name])
         return value
+
+    def unavailable(self, names: list[str]) -> Missing:
+        """Why these names have no value: the facts still to fill in, or rates over a zero."""
+        facts: list[str] = []
+        zeros: list[ZeroDivisor] = []
+        for name in names:
+            zero = zero_divisor(name, self.metrics, self.needs, self.divisors)
+            if zero is not None:
+                zeros.append(zero)
+            else:
+                facts.extend(f for f in self.facts_behind(name) if f not in facts)
+        return Missing(tuple(facts), tuple(zeros))
 
     def facts_behind(self, name: str) -> tuple[str, ...]:
         return self.needs.get(name) or NEEDS.get(name, (name,))
@@ -185,7 +200,7 @@ class Quotient:
 def _quotient(params: dict, ctx: RuleContext) -> Quotient:
     if ctx.optional(params["denominator"]) is None:  # name every fact still needed, not only the first
         missing = [params["denominator"]] + [params["numerator"]] * (ctx.optional(params["numerator"]) is None)
-        raise Missing(tuple(f for name in missing for f in ctx.facts_behind(name)))
+        raise ctx.unavailable(missing)
     den = Fraction(ctx.value(params["denominator"]))
     if den == 0:
         num = ctx.optional(params["numerator"])
@@ -390,7 +405,7 @@ def change(params: dict, ctx: RuleContext) -> PartResult:
     current, previous = ctx.optional(params["current"]), ctx.optional(params["previous"])
     if current is None or previous is None:
         missing = [n for n, v in ((params["current"], current), (params["previous"], previous)) if v is None]
-        raise Missing(tuple(f for n in missing for f in ctx.facts_behind(n)))
+        raise ctx.unavailable(missing)
     now, before = Fraction(current), Fraction(previous)
     head = f"变动率（{pts(now)} − {pts(before)}）÷ {pts(before)}"
     if "bands" in params:

@@ -11,6 +11,7 @@ from ..errors import ReportError
 from ..load import BY_PATH, Facts, Override
 from ..numbers import plain, quantize
 from .defined import with_defined
+from .divisors import FOR_SCORE, ZeroDivisor
 from .framework import Framework, Indicator
 from .metrics import NEEDS
 from .rules import RULES, Missing, PartResult, RuleContext, part_points
@@ -43,6 +44,28 @@ class IndicatorScore:
     facts: list[FactUsed] = field(default_factory=list)  # the facts the rules read, as shown
     declared: Decimal | None = None  # the score the unit put in its own table (declared:)
     declared_given: bool = False  # False: not in declared:; True with None: a blank cell
+    zero_divisors: tuple[ZeroDivisor, ...] = ()  # rates the rules read that divide by a fact that is 0
+
+    @property
+    def unavailable(self) -> bool:
+        """The rules cannot compute this indicator: facts are missing or a rate divides by 0."""
+        return bool(self.missing or self.zero_divisors)
+
+    @property
+    def why_not_computed(self) -> str:
+        """Why the rules cannot compute this indicator, for build, check and score alike."""
+        reasons = []
+        if self.missing:
+            reasons.append(f"缺少 {'、'.join(self.missing)}")
+        reasons += [z.text for z in self.zero_divisors]
+        return "；".join(reasons)
+
+    @property
+    def todo_key(self) -> str | None:
+        """The facts-file key to look at first (a missing fact, or the fact that is 0)."""
+        if self.missing:
+            return self.missing[0].split(" 或 ")[0]
+        return self.zero_divisors[0].key if self.zero_divisors else None
 
     @property
     def judgement_only(self) -> bool:
@@ -73,7 +96,7 @@ class IndicatorScore:
         """The cause in words, for score and check."""
         cause = self.declared_cause
         if cause == "missing":
-            return f"缺少 {'、'.join(self.missing)}，规则无法计算"
+            return f"{self.why_not_computed}，规则无法计算"
         if cause == "blank":
             return f"单位填报的表中此项空白；规则计算为 {self.computed} 分"
         if cause == "judgement":
@@ -129,11 +152,13 @@ class Scores:
         """Stop with one message naming every fact still needed for a score."""
         if not self.missing:
             return
-        lines = [f"“{s.indicator.name}”缺少 {'、'.join(s.missing)}" for s in self.missing]
-        raise ReportError(
-            "以下指标无法计算得分：" + "；".join(lines) + "。请在事实文件中补充，或在 overrides 中给出得分和原因",
-            file=facts_file,
-        )
+        lines = [f"“{s.indicator.name}”{s.why_not_computed}" for s in self.missing]
+        advice = "请在事实文件中补充，或在 overrides 中给出得分和原因"
+        if not any(s.missing for s in self.missing):
+            advice = FOR_SCORE
+        elif any(s.zero_divisors for s in self.missing):
+            advice = "缺少的事实" + advice + "；分母为 0 的，" + FOR_SCORE.removeprefix("请")
+        raise ReportError("以下指标无法计算得分：" + "；".join(lines) + "。" + advice, file=facts_file)
 
 
 def _validate_assessments(framework: Framework, facts: Facts) -> None:
@@ -260,6 +285,7 @@ def score_indicator(indicator: Indicator, framework: Framework, facts: Facts, me
     """Every part by its rule, summed exactly; the zero rule, the clamp to [0, weight], the rounding."""
     parts: list[PartResult | None] = []
     missing: list[str] = []
+    zeros: list[ZeroDivisor] = []
     read: list[str] = []
     for number, part in enumerate(indicator.parts, start=1):
         ctx = RuleContext(
@@ -267,20 +293,23 @@ def score_indicator(indicator: Indicator, framework: Framework, facts: Facts, me
             tuple(j for j in facts.judgements.get(indicator.name, ()) if j.part == number),
             framework.settings,
             needs=framework.metric_needs,
+            divisors=framework.metric_divisors,
         )
         try:
             parts.append(RULES[part.rule].func(part.params, ctx))
         except Missing as exc:
             parts.append(None)
             missing.extend(f for f in exc.facts if f not in missing)
+            zeros.extend(z for z in exc.zeros if z not in zeros)
         read.extend(n for n in ctx.used if n not in read)
     if indicator.zero_if:
         read.append(indicator.zero_if)
     used = facts_used(read, facts, metrics, framework.metric_needs)
     override = facts.overrides.get(indicator.name)
-    if missing:
+    if missing or zeros:
         final = Score(override.score) if override else None
-        return IndicatorScore(indicator, parts, None, None, final, override, tuple(missing), facts=used)
+        return IndicatorScore(indicator, parts, None, None, final, override, tuple(missing), facts=used,
+                              zero_divisors=tuple(zeros))
     exact = sum((p.score for p in parts if p), Fraction(0))
     zeroed = None
     found = metrics.get(indicator.zero_if) if indicator.zero_if else None

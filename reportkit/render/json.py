@@ -75,6 +75,9 @@ def working(s: IndicatorScore) -> dict[str, Any]:
         "computed": json_number(s.computed),
         "final": json_number(s.final),
         "missing_facts": list(s.missing),
+        # only when a rate divides by a fact that is 0 (keeps the usual scores.json as it was)
+        **({"zero_denominators": [{"metric": z.metric, "divisor": z.divisor, "reason": z.text}
+                                  for z in s.zero_divisors]} if s.zero_divisors else {}),
         "zeroed": s.zeroed,
         "override": {"score": json_number(s.override.score), "reason": s.override.reason,
                      "computed": json_number(s.computed)} if s.override else None,

@@ -434,6 +434,7 @@ def indicator_view(s: IndicatorScore) -> IndicatorView:
         notes.append(s.zeroed)
     if s.missing:
         notes.append("缺少事实：" + "、".join(s.missing))
+    notes += [f"无法计算：{z.text}" for z in s.zero_divisors]
     if s.override:
         notes.append(f"人工覆盖为 {_num(s.override.score)} 分，原因：{s.override.reason}"
                      f"（按规则计算 {_num(s.computed) if s.computed is not None else '—'} 分）")
