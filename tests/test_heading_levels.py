@@ -32,7 +32,13 @@ def test_heading_levels_in_word_and_html(tmp_path: Path) -> None:
     styles = _styles(docx)
     # no number is added: the text is what the author wrote
     assert styles["甲标题"] == "Heading3" and styles["1.戊标题"] == "Heading3"
-    assert styles["乙标题"] == styles["丙标题"] == styles["丁标题"] == styles["（1）己标题"] == "Heading4"
+    assert (
+        styles["乙标题"]
+        == styles["丙标题"]
+        == styles["丁标题"]
+        == styles["（1）己标题"]
+        == "Heading4"
+    )
     assert styles["1.这是一句正文，不是标题。"] not in ("Heading3", "Heading4")
     html = next((root / "build").glob("*.html")).read_text(encoding="utf-8")
     assert '<h4 class="h3">甲标题</h4>' in html and '<h5 class="h4">丁标题</h5>' in html
