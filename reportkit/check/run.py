@@ -30,9 +30,11 @@ from ..compute import (
     FOR_SCORE,
     Framework,
     Scores,
+    assessment_problems,
     compute_metrics,
     load_framework,
     score_report,
+    set_aside,
     with_defined,
 )
 from ..errors import ReportError
@@ -211,7 +213,14 @@ def _framework(facts: Facts, paths: Paths, findings: list[Finding]) -> Framework
 
 
 def _score(framework: Framework, facts: Facts, metrics: dict, paths: Paths, findings: list[Finding]) -> Scores | None:
-    """Score, reporting every bad judgement or override (each is set aside and scoring retried)."""
+    """Score, reporting every bad judgement or override (each is set aside and scoring retried).
+
+    A bad judgement entry is left out alone: the other judgements of its indicator still count,
+    so the score check reports is the one the author meant, less only that entry.
+    """
+    for problem in assessment_problems(framework, facts):
+        findings.append(from_error(problem.error, FACTS, paths.root))
+        set_aside(facts, problem)
     while True:
         try:
             return score_report(framework, facts, metrics)

@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..errors import ReportError
-from ..load import BY_PATH, Facts, Override
+from ..load import BY_PATH, Facts, Judgement, Override
 from ..numbers import plain, quantize
 from .defined import with_defined
 from .divisors import FOR_SCORE, ZeroDivisor
@@ -161,46 +161,89 @@ class Scores:
         raise ReportError("以下指标无法计算得分：" + "；".join(lines) + "。" + advice, file=facts_file)
 
 
-def _validate_assessments(framework: Framework, facts: Facts) -> None:
+@dataclass(frozen=True)
+class Problem:
+    """One bad judgement or override: the error, and what to set aside to score the rest."""
+
+    error: ReportError
+    block: str  # "judgements" or "overrides"
+    indicator: str
+    entry: Judgement | None = None  # one judgement entry; None: every entry under the name
+
+
+def assessment_problems(framework: Framework, facts: Facts) -> list[Problem]:
+    """Every judgement and override the framework refuses, each on its own line."""
+    problems: list[Problem] = []
     for name, entries in facts.judgements.items():
         indicator = framework.find(name)
         path = f"judgements.{name}"
         if indicator is None:
-            raise ReportError(
+            problems.append(Problem(ReportError(
                 f"“{name}”不是评价指标体系“{framework.title}”中的三级指标", file=facts.file,
                 line=facts.line(path), key=path, expected="、".join(i.name for i in framework.indicators),
-            )
-        for j in entries:
-            if j.part > len(indicator.parts):
-                raise ReportError(
-                    f"“{name}”只有 {len(indicator.parts)} 条评分标准，没有第 {j.part} 条", file=facts.file,
-                    line=j.line, key=f"{path}.part",
-                )
-            part = indicator.parts[j.part - 1]
-            if not is_judgement_part(part.rule, part.params):
-                raise ReportError(
-                    f"“{name}”第 {j.part} 条由事实计算得分，不能人工扣分；如坚持不同得分，请在 overrides 中写明得分和原因",
-                    file=facts.file, line=j.line, key=path,
-                )
-            points = part_points(part.rule, part.params)
-            if j.deduct is not None and Fraction(j.deduct) > points:
-                raise ReportError(
-                    f"“{name}”第 {j.part} 条满分 {_plain(points)} 分，扣分 {j.deduct} 超过了该条分值",
-                    file=facts.file, line=j.line, key=f"{path}.deduct", expected=f"0 到 {_plain(points)} 之间",
-                )
+            ), "judgements", name))
+            continue
+        for i, j in enumerate(entries):
+            error = _judgement_error(indicator, framework, facts, j, f"{path}.{i}")
+            if error is not None:
+                problems.append(Problem(error, "judgements", name, j))
     for name, override in facts.overrides.items():
         indicator = framework.find(name)
         path = f"overrides.{name}"
         if indicator is None:
-            raise ReportError(
+            problems.append(Problem(ReportError(
                 f"“{name}”不是评价指标体系“{framework.title}”中的三级指标", file=facts.file,
                 line=override.line, key=path, expected="、".join(i.name for i in framework.indicators),
-            )
-        if override.score > Decimal(indicator.weight.numerator) / indicator.weight.denominator:
-            raise ReportError(
+            ), "overrides", name))
+        elif override.score > Decimal(indicator.weight.numerator) / indicator.weight.denominator:
+            problems.append(Problem(ReportError(
                 f"覆盖得分 {override.score} 超过指标分值", file=facts.file, line=override.line,
                 key=f"{path}.score", expected=f"0 到 {Score(indicator.weight.numerator) / indicator.weight.denominator} 之间",
-            )
+            ), "overrides", name))
+    return problems
+
+
+def _judgement_error(indicator: Indicator, framework: Framework, facts: Facts, j: Judgement,
+                     path: str) -> ReportError | None:
+    name = indicator.name
+    if j.part > len(indicator.parts):
+        return ReportError(
+            f"“{name}”只有 {len(indicator.parts)} 条评分标准，没有第 {j.part} 条", file=facts.file,
+            line=j.line, key=f"{path}.part", expected=f"1 到 {len(indicator.parts)} 之间",
+        )
+    part = indicator.parts[j.part - 1]
+    criterion = f"第 {j.part} 条" + (f"（{part.label}）" if part.label else "")
+    if not is_judgement_part(part.rule, part.params):
+        return ReportError(
+            f"“{name}”{criterion}由事实计算得分，不能人工扣分；如坚持不同得分，请在 overrides 中写明得分和原因",
+            file=facts.file, line=j.line, key=path,
+        )
+    points = part_points(part.rule, part.params)
+    if j.deduct is not None and Fraction(j.deduct) > points:
+        return ReportError(
+            f"“{name}”{criterion}满分 {_plain(points)} 分，扣分 {j.deduct} 超过了该条分值",
+            file=facts.file, line=j.line, key=f"{path}.deduct", expected=f"0 到 {_plain(points)} 之间",
+        )
+    return None
+
+
+def set_aside(facts: Facts, problem: Problem) -> None:
+    """Leave out what a problem names (one judgement entry, or all under a name) and keep the rest."""
+    entries = facts.judgements if problem.block == "judgements" else facts.overrides
+    if problem.entry is None:
+        entries.pop(problem.indicator, None)
+        return
+    kept = [j for j in entries.get(problem.indicator, []) if j is not problem.entry]
+    if kept:
+        entries[problem.indicator] = kept
+    else:
+        entries.pop(problem.indicator, None)
+
+
+def _validate_assessments(framework: Framework, facts: Facts) -> None:
+    problems = assessment_problems(framework, facts)
+    if problems:
+        raise problems[0].error
 
 
 def _validate_declared(framework: Framework, facts: Facts) -> None:
