@@ -16,9 +16,15 @@ list, and /images/<path> for the pictures the last good build referenced (inside
 folder, symlinks followed). Everything else is 404; there is no directory listing.
 
 On a loopback address the Host header must name it (a web page elsewhere cannot reach the
-preview through DNS rebinding), whether or not --host was given. Each connection has a
-timeout and their number a cap, so slow or idle clients cannot pin the server; a client that
-goes away mid-answer is not an error worth a traceback in the author's terminal.
+preview through DNS rebinding), whether or not --host was given. A client that goes away
+mid-answer is not an error worth a traceback in the author's terminal.
+
+Slow or idle clients cannot lock a page out. A connection has HEAD_TIMEOUT_SECONDS from
+connecting to the end of its request's head (the whole head, not each read: a client dripping a
+byte at a time gets no more), then REQUEST_TIMEOUT_SECONDS for each write of the answer. At most
+MAX_CONNECTIONS are open at once; when one more arrives at the cap, the oldest connection still
+waiting for its head is closed to make room (else the oldest event stream, whose page reconnects
+by itself within a second); only when every connection is busy answering is the new one refused.
 """
 
 from __future__ import annotations
@@ -26,11 +32,12 @@ from __future__ import annotations
 import errno
 import hashlib
 import ipaddress
+import socket
 import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
@@ -58,8 +65,10 @@ SAFETY_POLL_MS = 250  # with file events: compared this often as well (a missed 
 EVENT_STEP_MS = 2  # after a file event, wait this long for more of the same save
 CHECK_AFTER_SECONDS = 0.3  # no change for this long: run `reportkit check`
 KEEPALIVE_SECONDS = 15
-REQUEST_TIMEOUT_SECONDS = 20  # reading a request, or writing to a client that does not read
-MAX_CONNECTIONS = 32  # open at once (each page holds one for its events); more are refused
+HEAD_TIMEOUT_SECONDS = 10  # from connecting to the end of the request's head
+REQUEST_TIMEOUT_SECONDS = 20  # each write of an answer to a client that does not read
+MAX_CONNECTIONS = 32  # open at once (each page holds one for its events); see _Server.admit
+EVICT_WAIT_SECONDS = 2  # how long a new connection waits for the one closed to make room
 _GONE = (ConnectionResetError, BrokenPipeError, ConnectionAbortedError, TimeoutError)
 ASSETS = {"report.css": "text/css; charset=utf-8", "preview.js": "text/javascript; charset=utf-8"}
 PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -234,16 +243,34 @@ class Draft:
         except ValueError:
             return str(path)
 
-    def wait(self, version: int | None, timeout: float) -> Build:
-        """The build after `version`, or the same one after `timeout` seconds."""
+    def wait(self, version: int | None, timeout: float, stop: threading.Event | None = None) -> Build:
+        """The build after `version`, or the same one after `timeout` seconds (or once `stop`
+        is set and wake() called)."""
         with self.changed:
-            self.changed.wait_for(lambda: self.closed or self.build.version != version, timeout)
+            self.changed.wait_for(
+                lambda: self.closed or self.build.version != version or stop is not None and stop.is_set(), timeout)
             return self.build
+
+    def wake(self) -> None:
+        """Wake every wait() to look at its `stop` again."""
+        with self.changed:
+            self.changed.notify_all()
 
     def close(self) -> None:
         with self.changed:
             self.closed = True
             self.changed.notify_all()
+
+
+HEAD, ANSWER, EVENTS = "head", "answer", "events"  # what a connection is doing
+
+
+@dataclass(eq=False)
+class _Connection:
+    sock: socket.socket
+    opened: float  # time.monotonic()
+    phase: str = HEAD  # HEAD: its request's head is not read yet
+    closing: threading.Event = field(default_factory=threading.Event)  # closed to make room, or too slow
 
 
 class _Server(ThreadingHTTPServer):
@@ -254,23 +281,75 @@ class _Server(ThreadingHTTPServer):
 
     def server_activate(self) -> None:
         super().server_activate()
-        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self.open = threading.Condition()
+        self.connections: dict[socket.socket, _Connection] = {}  # each with its thread, until it ends
 
     def process_request(self, request, client_address) -> None:  # noqa: ANN001
-        if not self.slots.acquire(blocking=False):  # full: refuse at once rather than queue
+        if not self.admit(request):  # every connection busy answering: refuse at once rather than queue
             self.shutdown_request(request)
             return
         try:
             super().process_request(request, client_address)
         except Exception:
-            self.slots.release()
+            self._leave(request)
             raise
+
+    def admit(self, request: socket.socket) -> bool:
+        """Room for one more connection: below the cap, or by closing the oldest one still
+        waiting for its head (else the oldest event stream). False: all are answering."""
+        with self.open:
+            if len(self.connections) >= MAX_CONNECTIONS:
+                victim = self._victim()
+                if victim is None:
+                    return False
+                self._close(victim)
+                self.open.wait_for(lambda: victim.sock not in self.connections, EVICT_WAIT_SECONDS)
+                if len(self.connections) >= MAX_CONNECTIONS:
+                    return False
+            self.connections[request] = _Connection(request, time.monotonic())
+            return True
+
+    def _victim(self) -> _Connection | None:
+        for phase in (HEAD, EVENTS):
+            waiting = [c for c in self.connections.values() if c.phase == phase and not c.closing.is_set()]
+            if waiting:
+                return min(waiting, key=lambda c: c.opened)
+        return None
+
+    def _close(self, connection: _Connection) -> None:
+        """End a connection from outside its thread: its blocked read or write returns at once."""
+        connection.closing.set()
+        try:
+            connection.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:  # already gone
+            pass
+        if connection.phase == EVENTS:
+            self.draft.wake()
+
+    def enter(self, request: socket.socket, phase: str) -> _Connection:
+        with self.open:
+            connection = self.connections[request]
+            connection.phase = phase
+            return connection
+
+    def service_actions(self) -> None:
+        """Between accepts (every poll interval): close the connections whose head is late."""
+        late = time.monotonic() - self.RequestHandlerClass.timeout
+        with self.open:
+            for connection in list(self.connections.values()):
+                if connection.phase == HEAD and connection.opened < late and not connection.closing.is_set():
+                    self._close(connection)
+
+    def _leave(self, request: socket.socket) -> None:
+        with self.open:
+            self.connections.pop(request, None)
+            self.open.notify_all()
 
     def process_request_thread(self, request, client_address) -> None:  # noqa: ANN001
         try:
             super().process_request_thread(request, client_address)
         finally:
-            self.slots.release()
+            self._leave(request)
 
     def handle_error(self, request, client_address) -> None:  # noqa: ANN001
         """A client gone or too slow is normal; anything else is one line, never a traceback."""
@@ -283,10 +362,18 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     server_version = "reportkit"
     sys_version = ""
-    timeout = REQUEST_TIMEOUT_SECONDS
+    timeout = HEAD_TIMEOUT_SECONDS  # each read of the head; the whole head: _Server.service_actions
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002, ANN002 - the terminal shows rebuilds only
         pass
+
+    def parse_request(self) -> bool:
+        """The head is read: the connection is answering now, with the longer write timeout."""
+        if not super().parse_request():
+            return False
+        self.connection.settimeout(REQUEST_TIMEOUT_SECONDS)
+        tracked = self.server.enter(self.request, ANSWER)
+        return not tracked.closing.is_set()  # closed meanwhile: no answer
 
     def do_GET(self) -> None:
         allowed = self.server.allowed_hosts
@@ -354,11 +441,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         version = None
+        closing = self.server.enter(self.request, EVENTS).closing
         try:
             self.wfile.write(b"retry: 1000\n\n")
             while True:
-                build = draft.wait(version, KEEPALIVE_SECONDS)
-                if draft.closed:
+                build = draft.wait(version, KEEPALIVE_SECONDS, closing)
+                if draft.closed or closing.is_set():
                     return
                 if build.version != version:
                     version = build.version
