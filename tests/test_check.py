@@ -362,5 +362,8 @@ def test_facts_left_out_that_default_to_full_marks_are_said(tmp_path: Path) -> N
     edit(root, "content/facts.yaml", "key_tasks: {unfinished: 0}\n", "")
     notices = {f.key: f for f in check_report(root).findings if f.severity == NOTICE and f.key}
     assert {"petitions.received", "key_tasks.unfinished"} <= set(notices)
-    assert "按 0 计算" in notices["petitions.received"].message and "信访" in notices["petitions.received"].message
+    petitions = notices["petitions.received"]
+    assert petitions.message.startswith("事实文件中没有 petitions 块：按“收到信访件数”（petitions.received）为 0 件计算")
+    assert petitions.message.endswith("“群众信访办理情况”因此得满分（3 分）") and petitions.file == "content/facts.yaml"
+    assert "“重点工作完成情况”因此得满分（8 分）" in notices["key_tasks.unfinished"].message
     assert problems(root) == before  # an assumption, not a mistake

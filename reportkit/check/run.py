@@ -31,10 +31,13 @@ from ..compute import (
     Framework,
     Scores,
     assessment_problems,
+    assumed_full_marks,
     compute_metrics,
     load_framework,
+    plain_f,
     score_report,
     set_aside,
+    shown,
     with_defined,
 )
 from ..errors import ReportError
@@ -85,9 +88,6 @@ _RATES = (
     ("budget.adjustment_ratio_adjusted", "budget.adjustments", "budget.adjusted", "调整、调剂比例"),
 )
 _SUSPICIOUS = Fraction(3, 2)
-# Counts whose default (0) gives full marks when the key is left out: check says it is assumed.
-# (A missing violations list is simply none, as missing judgements are: the rule is met.)
-_ASSUMED = ("key_tasks.unfinished", "petitions.received")
 
 
 @dataclass
@@ -284,11 +284,32 @@ def _suspicious(facts: Facts, metrics: dict, skip: set[str]) -> list[Finding]:
     for spec in FIELDS:
         if spec.path.startswith("report.") and "封面" in spec.help and not facts.has(spec.path):
             add(NOTICE, spec.path, f"封面“{spec.title}”未填写，将留空")
-    for path in _ASSUMED:
-        if facts.line(path) is None and path not in skip:
-            spec = BY_PATH[path]
-            add(NOTICE, path, f"“{spec.title}”未填写，按 {spec.default} 计算（{spec.help}）",
-                "确认无误；如有，请在事实文件中填写")
+    return out
+
+
+def _assumed(scores: Scores, facts: Facts, skip: set[str]) -> list[Finding]:
+    """A left-out fact that gives an indicator its points (no petitions: full marks): said, not silent."""
+    out = []
+    for a in assumed_full_marks(scores, facts):
+        if a.fact in skip:  # a placeholder left in: reported as such
+            continue
+        spec = BY_PATH[a.fact]
+        block, _, leaf = a.fact.partition(".")
+        head = f"事实文件中没有 {block} 块" if facts.line(block) is None else f"{block} 块中没有填写 {leaf}"
+        s = a.score
+        weight = Fraction(s.indicator.weight)
+        if Fraction(s.computed) == weight:
+            effect = f"得满分（{plain_f(weight)} 分）"
+        else:
+            effect = "不因此得 0 分" if a.how == "zero_if" else "这一条不扣分"
+        value = shown(spec.default, spec.unit)
+        taken = f"按没有“{spec.title}”（{a.fact}）" if value == "无" else f"按“{spec.title}”（{a.fact}）为 {value}"
+        message = f"{head}：{taken}计算（{spec.help}），“{s.indicator.name}”因此{effect}"
+        default = spec.default
+        written = ("true" if default else "false") if isinstance(default, bool) else "[]" if default == () else default
+        out.append(Finding(NOTICE, FACTS, message, FACTS_FILE, facts.line(block), a.fact,
+                           f"确认无误（在 {block} 块中写明 {leaf}: {written} 即不再提示）；"
+                           f"如不是，请在 {FACTS_FILE} 的 {block} 块中填写 {leaf}"))
     return out
 
 
@@ -399,6 +420,7 @@ def check_report(root: Path) -> CheckResult:
     else:
         rendered = []
     if scores is not None:
+        findings += _assumed(scores, facts, loaded.placeholders)
         findings += _score_findings(scores, facts, loaded.complete)
         findings += check_numbers(rendered, facts, framework, metrics, scores, FACTS_FILE, result.skipped)
         findings += _declared_findings(scores, facts)

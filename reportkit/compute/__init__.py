@@ -27,6 +27,8 @@ _EXPORTS = {
     "nested": ".metrics",
     "IndicatorScore": ".scoring",
     "Problem": ".scoring",
+    "Assumed": ".scoring",
+    "assumed_full_marks": ".scoring",
     "assessment_problems": ".scoring",
     "set_aside": ".scoring",
     "Scores": ".scoring",

@@ -400,3 +400,50 @@ def score_report(framework: Framework, facts: Facts, metrics: dict) -> Scores:
         declared_grade=facts.declared.grade if facts.declared else None,
         declared_source=facts.declared.source if facts.declared else "",
     )
+
+
+# Parameters of a rule that name a fact or metric the part reads (framework.py checks their kinds).
+_READS = ("numerator", "denominator", "metric", "count", "fact", "actual", "target", "current", "previous")
+
+
+@dataclass(frozen=True)
+class Assumed:
+    """An indicator that loses no points only because a fact left out was taken at its default."""
+
+    fact: str
+    score: IndicatorScore
+    how: str  # "not_applicable": a rate over nothing; "count": no item counted; "zero_if": nothing found
+
+
+def assumed_full_marks(scores: Scores, facts: Facts) -> list[Assumed]:
+    """Where a left-out fact (its schema default: 0 petitions, 0 unfinished tasks, no violations)
+    is what spares the indicator its deduction, read from the framework's parts: a rate whose
+    part is not applicable, the count of a per-item deduction, the indicator's zero rule."""
+    needs = scores.framework.metric_needs
+    out: list[Assumed] = []
+    for s in scores.indicators:
+        if s.exact is None:
+            continue
+        for fact in facts.assumed:
+            how = None
+            if fact == s.indicator.zero_if and not s.zeroed:
+                how = "zero_if"
+            for part, result in zip(s.indicator.parts, s.parts, strict=True):
+                if how or result is None:
+                    continue
+                if part.rule == "deduct_per_item" and part.params.get("count") == fact:
+                    how = "count"
+                elif result.not_applicable and fact in _part_facts(part.params, needs):
+                    how = "not_applicable"
+            if how:
+                out.append(Assumed(fact, s, how))
+    return out
+
+
+def _part_facts(params: dict, needs: dict[str, tuple[str, ...]]) -> set[str]:
+    names = {params[k] for k in _READS if isinstance(params.get(k), str)}
+    found = set(names)
+    for name in names:
+        for need in needs.get(name) or NEEDS.get(name, ()):
+            found.update(need.split(" 或 "))
+    return found

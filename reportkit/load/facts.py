@@ -103,6 +103,7 @@ class Facts:
     derived: dict[str, str] = field(default_factory=dict)  # fact computed on load -> how
     warnings: list[ReportError] = field(default_factory=list)  # probably wrong, shown by check
     notices: list[ReportError] = field(default_factory=list)  # for the record (a list of main projects only)
+    assumed: tuple[str, ...] = ()  # facts left out and taken at their schema default (petitions.received 0)
 
     def get(self, path: str, default: Any = None) -> Any:
         return self.values.get(path, default)
@@ -580,6 +581,7 @@ def parse_facts(data: Any, located: Located) -> Facts:
             values[path] = _convert(spec, sub_raw, located)
     completer = _Completer(values, located)
     completer.run()
+    assumed: list[str] = []
     for spec in FIELDS:
         if spec.path not in values:
             if spec.required:
@@ -591,6 +593,7 @@ def parse_facts(data: Any, located: Located) -> Facts:
                 )
             if spec.default is not None:
                 values[spec.path] = spec.default
+                assumed.append(spec.path)
         elif spec.positive and spec.path in completer.derived and values[spec.path] == 0:
             raise _fail(located, spec.path, f"由 {completer.derived[spec.path]} 合计得 0（后续计算要以它作分母）", spec)
     _cross_checks(values, located)
@@ -607,6 +610,7 @@ def parse_facts(data: Any, located: Located) -> Facts:
         derived=completer.derived,
         warnings=completer.warnings,
         notices=completer.notices,
+        assumed=tuple(assumed),
     )
 
 
