@@ -65,6 +65,7 @@ from ..load import (
     missing_required,
     outline_for,
     parse_facts,
+    source_date_epoch,
 )
 from ..numbers import money, percent
 from .figures import check_numbers
@@ -381,6 +382,11 @@ def check_report(root: Path) -> CheckResult:
         options = load_options(paths)
     except ReportError as exc:
         findings.append(from_error(exc, CONFIG, root))
+    if loaded.facts is not None and not loaded.facts.get("report.date"):
+        try:  # build dates the Word file by it when report.date is not given
+            source_date_epoch()
+        except ReportError as exc:
+            findings.append(from_error(exc, CONFIG, root))
     try:
         outline = outline_for(paths, loaded.facts, options)
     except ReportError as exc:

@@ -27,6 +27,8 @@ _EXPORTS = {
     "Judgement": ".facts",
     "Override": ".facts",
     "load_facts": ".facts",
+    "parse_date": ".facts",
+    "source_date_epoch": ".config",
     "missing_required": ".facts",
     "parse_facts": ".facts",
     "ADJUSTMENT_KINDS": ".facts_schema",

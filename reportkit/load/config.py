@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -158,3 +160,19 @@ def find_root(start: Path | str) -> Paths:
             file=paths.facts, expected="用 reportkit new 目录 创建报告目录，或进入已有的报告目录",
         )
     return paths
+
+
+def source_date_epoch() -> datetime | None:
+    """SOURCE_DATE_EPOCH (reproducible builds) as a naive UTC time, None when it is not set.
+
+    build writes it into the Word file when facts.yaml has no report.date; check reads it too,
+    so that a value build refuses is refused by check first.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    try:
+        return datetime.fromtimestamp(int(epoch), UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError, OSError):
+        raise ReportError(f"环境变量 SOURCE_DATE_EPOCH 的值“{epoch}”无效", key="SOURCE_DATE_EPOCH",
+                          expected="自 1970-01-01 起的秒数，如 1640995200") from None

@@ -170,7 +170,10 @@ def _convert(spec: Field, raw: Any, located: Located) -> Any:
     if kind == "text":
         if isinstance(raw, (dict, list)) or raw is None:
             raise _fail(located, path, "这里需要一段文字", spec)
-        return str(raw).strip()
+        text = str(raw).strip()
+        if spec.form == "date" and parse_date(raw) is None:  # build reads it as a date: check says so first
+            raise _fail(located, path, f"“{text}”不是有效的日期", spec)
+        return text
     if kind == "year":
         year = _count(raw, located, path, spec)
         if not 1990 <= year <= 2100:
@@ -247,16 +250,24 @@ def _convert(spec: Field, raw: Any, located: Located) -> Any:
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
-def _date(raw: Any, located: Located, path: str, spec: Field) -> date:
+def parse_date(raw: Any) -> date | None:
+    """A date as facts.yaml may write it (2022-03-31, 2022/3/31, 2022年3月31日, a YAML date), else None."""
     if isinstance(raw, date):
         return raw
-    match = _DATE.match(str(raw).strip()) if isinstance(raw, str) else None
+    match = _DATE.match(raw.strip()) if isinstance(raw, str) else None
     if match:
         try:
             return date(*(int(g) for g in match.groups()))
         except ValueError:
             pass
-    raise _fail(located, path, f"“{raw}”不是有效的日期", spec)
+    return None
+
+
+def _date(raw: Any, located: Located, path: str, spec: Field) -> date:
+    value = parse_date(raw)
+    if value is None:
+        raise _fail(located, path, f"“{raw}”不是有效的日期", spec)
+    return value
 
 
 def _adjustments(raw: Any, located: Located, spec: Field) -> tuple[Adjustment, ...]:

@@ -20,6 +20,7 @@ class Field:
     choices: tuple[str, ...] = ()
     default: object = None
     positive: bool = False  # zero is not allowed (a budget of 0 cannot be divided by)
+    form: str = ""  # "date": a text that must read as a date (kept and printed as typed)
 
 
 KIND_EXPECTED = {
@@ -77,7 +78,7 @@ FIELDS: tuple[Field, ...] = (
     Field("report.self_name", "text", "自称", help="正文中对本部门的称呼，如 我办、我局、我站", default="我部门"),
     Field("report.framework", "text", "评价指标体系", help="`reportkit frameworks` 列出的编号，或报告目录中框架文件的相对路径", default="city-2021"),
     Field("report.outline", "text", "报告提纲", help="`reportkit outlines` 列出的编号，或报告目录中提纲文件的相对路径；不填则按 reportkit.yaml 的 outline，再不填为 shenzhen-city"),
-    Field("report.date", "text", "报告日期", help="写入文档属性的日期，如 2022-03-31；不填则取 SOURCE_DATE_EPOCH 或评价年度次年 1 月 1 日"),
+    Field("report.date", "text", "报告日期", help="写入文档属性的日期，如 2022-03-31 或 2022年3月31日（按原样印出）；不填则取 SOURCE_DATE_EPOCH 或评价年度次年 1 月 1 日", form="date"),
     # organisation
     Field("organization.divisions", "count", "内设机构数", "个", "机关内设机构（处室、科室）个数（三定方案）"),
     Field("organization.affiliates", "count", "下属单位数", "个", "所属（下属）预算单位个数"),
@@ -205,6 +206,8 @@ ASSESSMENT_BLOCKS = ("judgements", "overrides", "declared")
 
 
 def expected(spec: Field) -> str:
+    if spec.form == "date":
+        return KIND_EXPECTED["date"]
     return KIND_EXPECTED[spec.kind].format(choices="、".join(spec.choices))
 
 

@@ -35,6 +35,8 @@ _COUNT = {"type": "integer", "minimum": 0}
 def _kind_schema(spec: Field) -> dict[str, Any]:
     """The JSON Schema of one value, without title and description."""
     kind = spec.kind
+    if kind == "text" and spec.form == "date":
+        return {"type": "string", "pattern": _DATE_PATTERN}
     if kind == "text":
         return {"type": ["string", "number"]}  # 电话 83758561 is read as a number and kept as text
     if kind == "year":

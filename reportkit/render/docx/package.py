@@ -4,9 +4,8 @@ and a byte-identical zip for identical input (fixed entry order, timestamps and 
 
 from __future__ import annotations
 
-import os
 import zipfile
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -20,7 +19,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from ...assemble import Report
-from ...errors import ReportError
+from ...load import parse_date, source_date_epoch
 from .xml import el
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -92,18 +91,11 @@ def document_date(report: Report) -> datetime:
     """report.date from the facts, else SOURCE_DATE_EPOCH, else 1 January of the next year."""
     facts = report.facts
     raw = facts.get("report.date")
-    if raw:
-        try:
-            return datetime.combine(date.fromisoformat(str(raw)), datetime.min.time())
-        except ValueError:
-            raise facts.error("report.date", f"日期“{raw}”无法识别", expected="年-月-日，如 2022-03-31") from None
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), UTC).replace(tzinfo=None)
-        except (ValueError, OverflowError, OSError):
-            raise ReportError(f"环境变量 SOURCE_DATE_EPOCH 的值“{epoch}”无效", key="SOURCE_DATE_EPOCH",
-                              expected="自 1970-01-01 起的秒数，如 1640995200") from None
+    if raw:  # load_facts refused a report.date that is not a date: check says so as well
+        return datetime.combine(parse_date(raw), datetime.min.time())
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return epoch
     return datetime(int(facts.get("report.year")) + 1, 1, 1)
 
 
