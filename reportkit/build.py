@@ -23,7 +23,7 @@ from pathlib import Path
 from .assemble import Report, load_report
 from .errors import ReportError
 from .load import Paths
-from .render import PDF_HINT, PDF_MISSING, docx_to_pdf, find_soffice, scores_to_json, write_html
+from .render import scores_to_json, write_html
 
 
 @dataclass
@@ -133,8 +133,11 @@ def build(root: Path, template: Path | None = None, pdf: bool = False, out: Path
     """Write the report's outputs into `out` (default: the folder's build/)."""
     from .render import render_docx
 
-    if pdf and find_soffice() is None:  # fail before any work, with the install hint
-        raise ReportError(PDF_MISSING, expected=PDF_HINT)
+    if pdf:  # the PDF converter is imported only when a PDF is asked for (start-up time)
+        from .render import PDF_HINT, PDF_MISSING, docx_to_pdf, find_soffice
+
+        if find_soffice() is None:  # fail before any work, with the install hint
+            raise ReportError(PDF_MISSING, expected=PDF_HINT)
     out = Path(out) if out is not None else Paths(Path(root)).build
     notes = recover(out)  # first: a failed build below still leaves a complete set
     report = _load_finished(root)

@@ -11,12 +11,7 @@ temporary folder that exists only while the report is loaded.
 from __future__ import annotations
 
 import contextlib
-import io
 import re
-import shutil
-import subprocess
-import tarfile
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,7 +69,14 @@ def parse_previous(raw: Any, file: str | None, line: int | None) -> PreviousRef 
     return PreviousRef(git=git, path=path, file=file, line=line)
 
 
-def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+# subprocess, tarfile, shutil and tempfile are imported where a git revision is read: every
+# build imports this module, few read a revision (start-up time).
+
+
+def _git(args: list[str], cwd: Path) -> Any:
+    """git's CompletedProcess."""
+    import subprocess
+
     try:
         return subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=GIT_TIMEOUT, check=False)
     except FileNotFoundError:
@@ -84,6 +86,9 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
 
 
 def _extract(tar: bytes, into: Path) -> None:
+    import io
+    import tarfile
+
     with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
         if hasattr(tarfile, "data_filter"):  # Python ≥ 3.11.4
             archive.extractall(into, filter="data")  # no links out, no devices, no absolute paths
@@ -122,6 +127,9 @@ def git_tree(root: Path, revision: str, path: str | None = None,
     if archive.returncode:
         raise ReportError(f"版本 {revision} 中没有目录“{inside}”", **where,
                           expected="该版本中的报告目录（含 content/facts.yaml）")
+    import shutil
+    import tempfile
+
     temp = Path(tempfile.mkdtemp(prefix="reportkit-previous-"))
     try:
         _extract(archive.stdout, temp)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html
 import json
 import math
 import os
@@ -19,7 +20,6 @@ import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from ..errors import ReportError
 
@@ -51,15 +51,15 @@ def fontconfig_xml(base: str | None = None) -> str:
     base = base or os.environ.get("FONTCONFIG_FILE") or "/etc/fonts/fonts.conf"
     rules = []
     for name, (families, bold) in FONT_MAP.items():
-        prefer = "".join(f"<string>{escape(f)}</string>" for f in families)
+        prefer = "".join(f"<string>{html.escape(f, quote=False)}</string>" for f in families)
         weight = '<edit name="weight" mode="assign"><const>bold</const></edit>' if bold else ""
         rules.append(
-            f'<match target="pattern"><test name="family"><string>{escape(name)}</string></test>'
+            f'<match target="pattern"><test name="family"><string>{html.escape(name, quote=False)}</string></test>'
             f'<edit name="family" mode="assign" binding="strong">{prefer}</edit>{weight}</match>'
         )
     return (
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
-        f'<fontconfig><include ignore_missing="yes">{escape(base)}</include>'
+        f'<fontconfig><include ignore_missing="yes">{html.escape(base, quote=False)}</include>'
         + "".join(rules) + "</fontconfig>\n"
     )
 

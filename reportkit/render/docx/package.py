@@ -4,10 +4,10 @@ and a byte-identical zip for identical input (fixed entry order, timestamps and 
 
 from __future__ import annotations
 
+import html
 import zipfile
 from datetime import datetime
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from docx.document import Document
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -124,7 +124,7 @@ _APP_XML = (
 def set_app_properties(document: Document, template: str = "Normal.dotm") -> None:
     """docProps/app.xml names reportkit as the application and states no page or word counts
     (the template's would be wrong; Word and WPS count again when they save)."""
-    blob = _APP_XML.format(template=escape(template)).encode("utf-8")
+    blob = _APP_XML.format(template=html.escape(template, quote=False)).encode("utf-8")
     package = document.part.package
     for rel in package.rels.values():
         if rel.reltype == RT.EXTENDED_PROPERTIES and not rel.is_external:
