@@ -30,11 +30,23 @@ def _clark(name: str) -> str:
     return clark
 
 
+# One prototype element per (tag, attribute names): copying it is several times cheaper than
+# building an element with its namespace map anew, and serialises to the same bytes.
+_PROTOTYPES: dict[tuple[str, tuple[str, ...]], etree._Element] = {}
+
+
 def el(tag: str, attrs: dict[str, str] | None = None, *children: etree._Element) -> etree._Element:
     """`el("w:jc", {"w:val": "center"})`: an element with namespaced attributes and children."""
-    prefix = tag.partition(":")[0]
-    element = etree.Element(_clark(tag), {_clark(k): v for k, v in attrs.items()} if attrs else None,
-                            nsmap={prefix: nsmap[prefix]})
+    key = (tag, tuple(attrs) if attrs else ())
+    prototype = _PROTOTYPES.get(key)
+    if prototype is None:
+        prefix = tag.partition(":")[0]
+        prototype = _PROTOTYPES[key] = etree.Element(
+            _clark(tag), {_clark(k): "" for k in key[1]} or None, nsmap={prefix: nsmap[prefix]})
+    element = prototype.__copy__()
+    if attrs:
+        for name, value in attrs.items():
+            element.set(_clark(name), value)
     if children:
         element.extend(children)
     return element
@@ -44,16 +56,26 @@ def clean(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+_PARAGRAPHS: dict[tuple[str | None, str | None], etree._Element] = {}  # by (style, align)
+_MAX_PARAGRAPHS = 1000  # a bound: style ids come from the template and the sections
+
+
 def paragraph(style_id: str | None, align: str | None = None) -> etree._Element:
-    p = el("w:p")
-    if style_id or align:
-        ppr = el("w:pPr")
-        if style_id:
-            ppr.append(el("w:pStyle", {"w:val": style_id}))
-        if align:
-            ppr.append(el("w:jc", {"w:val": align}))
-        p.append(ppr)
-    return p
+    prototype = _PARAGRAPHS.get((style_id, align))
+    if prototype is None:
+        prototype = el("w:p")
+        if style_id or align:
+            ppr = el("w:pPr")
+            if style_id:
+                ppr.append(el("w:pStyle", {"w:val": style_id}))
+            if align:
+                ppr.append(el("w:jc", {"w:val": align}))
+            prototype.append(ppr)
+        if len(_PARAGRAPHS) < _MAX_PARAGRAPHS:
+            _PARAGRAPHS[(style_id, align)] = prototype
+        else:
+            return prototype
+    return prototype.__copy__()
 
 
 def run_props(style_id: str | None = None, bold: bool = False, italic: bool = False,
@@ -71,12 +93,23 @@ def run_props(style_id: str | None = None, bold: bool = False, italic: bool = Fa
     return el("w:rPr", None, *children) if children else None
 
 
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_PLAIN_RUN = el("w:r", None, el("w:t", {"xml:space": "preserve"}))  # one piece of text
+
+
 def text_run(text: str, rpr: etree._Element | None = None) -> etree._Element:
     """A run whose line breaks become w:br and tabs w:tab, as Word expects."""
+    text = clean(text)
+    if text and "\n" not in text and "\r" not in text and "\t" not in text:
+        r = _PLAIN_RUN.__copy__()  # the common case: one piece of text
+        r[0].text = text
+        if rpr is not None:
+            r.insert(0, rpr)
+        return r
     r = el("w:r")
     if rpr is not None:
         r.append(rpr)
-    for piece in _BREAKS.split(clean(text)):
+    for piece in _BREAKS.split(text):
         if piece in ("\r\n", "\r", "\n"):
             r.append(el("w:br"))
         elif piece == "\t":
@@ -84,7 +117,7 @@ def text_run(text: str, rpr: etree._Element | None = None) -> etree._Element:
         elif piece:
             t = el("w:t")
             t.text = piece
-            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            t.set(_XML_SPACE, "preserve")
             r.append(t)
     return r
 
@@ -180,6 +213,7 @@ _AMBIGUOUS = re.compile(
 _CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 _T, _R, _RPR, _RFONTS, _RSTYLE = qn("w:t"), qn("w:r"), qn("w:rPr"), qn("w:rFonts"), qn("w:rStyle")
 _HINT, _LINK = qn("w:hint"), qn("w:hyperlink")
+_ALL_TEXT = etree.XPath("string()")  # a paragraph's text, descendants included
 
 
 def east_asian_hints(root: etree._Element) -> int:
@@ -191,6 +225,8 @@ def east_asian_hints(root: etree._Element) -> int:
     """
     marked = 0
     for p in root.iter(qn("w:p")):
+        if not _AMBIGUOUS.search(_ALL_TEXT(p)):  # most paragraphs: nothing to mark, cheaply
+            continue
         members = [*p.iterchildren(_R),
                    *(r for link in p.iterchildren(_LINK) for r in link.iterchildren(_R))]
         runs = [(r, "".join(t.text or "" for t in r.iterchildren(_T))) for r in members]
