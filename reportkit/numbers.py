@@ -18,20 +18,39 @@ def exact(value: Number) -> Fraction:
     return value if isinstance(value, Fraction) else Fraction(value)
 
 
-def quantize(value: Number, decimals: int = 2, mode: str = "truncate") -> Decimal:
-    """Round an exact value to `decimals` places by the named policy (truncate or half_up)."""
-    frac = exact(value)
-    scale = 10**decimals
-    scaled = frac * scale
+def _ratio(value: Number) -> tuple[int, int]:
+    """Numerator and (positive) denominator of an exact value, without building a Fraction."""
+    if isinstance(value, int):
+        return value, 1
+    if isinstance(value, Fraction):
+        return value.numerator, value.denominator
+    if isinstance(value, Decimal):
+        return value.as_integer_ratio()
+    frac = Fraction(value)
+    return frac.numerator, frac.denominator
+
+
+def _units(value: Number, decimals: int, mode: str) -> int:
+    """`value` × 10**decimals rounded to an integer by the named policy, in integers only."""
+    numerator, denominator = _ratio(value)
+    if decimals >= 0:
+        numerator *= 10**decimals
+    else:
+        denominator *= 10**-decimals
+    magnitude = abs(numerator)
     if mode == "truncate":
-        units = scaled.numerator // scaled.denominator if scaled >= 0 else -((-scaled.numerator) // scaled.denominator)
+        units = magnitude // denominator
     elif mode == "half_up":
-        sign = -1 if scaled < 0 else 1
-        units = sign * int((abs(scaled) + Fraction(1, 2)).__floor__())
+        units = (2 * magnitude + denominator) // (2 * denominator)  # floor(|x| + 1/2)
     else:
         raise ValueError(f"unknown rounding mode {mode!r}")
+    return -units if numerator < 0 else units
+
+
+def quantize(value: Number, decimals: int = 2, mode: str = "truncate") -> Decimal:
+    """Round an exact value to `decimals` places by the named policy (truncate or half_up)."""
     # Exact: build the Decimal from its digits, so no context precision can round it.
-    return Decimal(units).scaleb(-decimals)
+    return Decimal(_units(value, decimals, mode)).scaleb(-decimals)
 
 
 def plain(value: Decimal) -> str:
@@ -47,7 +66,7 @@ def money(value: Number, decimals: int = 2) -> str:
 
 def percent(rate: Number, decimals: int = 2) -> str:
     """A rate (0.9429) as a percentage string (94.29%); a whole percentage as the seeds write it (100%)."""
-    value = quantize(exact(rate) * 100, decimals, "half_up")
+    value = Decimal(_units(rate, decimals + 2, "half_up")).scaleb(-decimals)  # rate × 100
     if value == value.to_integral_value():
         return f"{value:.0f}%"
     return f"{value:.{decimals}f}%"

@@ -6,7 +6,8 @@ on generated facts under every shipped framework. No deadline: tests never depen
 
 from __future__ import annotations
 
-from decimal import Decimal
+import decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from reportkit.compute.rules import band_for
 from reportkit.compute.scoring import score_report
 from reportkit.load.facts import parse_facts
 from reportkit.load.yamlio import Located
-from reportkit.numbers import quantize
+from reportkit.numbers import percent, quantize
 
 NO_DEADLINE = settings(deadline=None)  # never depend on wall-clock time
 
@@ -138,6 +139,18 @@ def test_truncation_never_exceeds_the_exact_value(x: Fraction) -> None:
 @given(st.fractions(min_value=0, max_value=10**6))
 def test_half_up_is_within_half_a_cent(x: Fraction) -> None:
     assert abs(Fraction(quantize(x, 2, "half_up")) - x) <= Fraction(1, 200)
+
+
+@NO_DEADLINE
+@given(st.decimals(min_value=-10**9, max_value=10**9, places=8, allow_nan=False, allow_infinity=False),
+       st.integers(min_value=0, max_value=6))
+def test_rounding_agrees_with_decimals_own_quantize(x: Decimal, decimals: int) -> None:
+    # quantize() rounds in integers; Decimal's quantize with a wide context is the oracle.
+    step = Decimal(1).scaleb(-decimals)
+    wide = decimal.Context(prec=60)
+    assert quantize(x, decimals, "truncate") == x.quantize(step, ROUND_DOWN, wide)
+    assert quantize(x, decimals, "half_up") == x.quantize(step, ROUND_HALF_UP, wide)
+    assert Decimal(percent(x, decimals).removesuffix("%")) == (x * 100).quantize(step, ROUND_HALF_UP, wide)
 
 
 # --- 预算执行率 -----------------------------------------------------------------------------
