@@ -26,6 +26,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from ...assemble import AnnexPart, Block, Report
+from ...codecache import cached_code
 from ...errors import ReportError
 from ...load import default_template
 from . import styles as S
@@ -353,8 +354,19 @@ def _toc(report: Report, story: Story) -> list:
     return paragraphs
 
 
+class _TemplateSandbox(SandboxedEnvironment):
+    """The Word template's environment, its compiled parts kept in the disk cache of compiled
+    code: docxtpl compiles every part of the template (body, headers, footers) at each build."""
+
+    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):  # noqa: ANN001, ANN201
+        if raw or defer_init or not isinstance(source, str):
+            return super().compile(source, name, filename, raw, defer_init)
+        return cached_code(source, f"docx-template\0{name}\0{filename}",
+                           lambda: SandboxedEnvironment.compile(self, source, name, filename))
+
+
 def _render(tpl: DocxTemplate, context: dict, source: Path) -> None:
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    env = _TemplateSandbox(autoescape=True, undefined=StrictUndefined)
     try:
         tpl.render(context, env)
     except TemplateSyntaxError as exc:
