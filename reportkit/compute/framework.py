@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ReportError
-from ..load import ADJUSTMENT_KINDS, BY_PATH, CONTRACT_KINDS, Located, load_yaml
+from ..load import ADJUSTMENT_KINDS, BY_PATH, CONTRACT_KINDS, Located, load_yaml, read_yaml_text
 from ..numbers import ROUNDING_MODES, plain
 from .defined import OPERATIONS, DefinedMetric, needs_of
 from .metrics import METRIC_SETTINGS, NEEDS
@@ -537,5 +537,18 @@ def load_framework(ref: str, base: Path) -> Framework:
                 f"找不到评价指标体系“{ref}”", key="report.framework",
                 expected="以下编号之一：" + "、".join(shipped_ids()) + "，或报告目录中的框架文件路径（以 .yaml 结尾）",
             )
-    data, located = load_yaml(path)
-    return parse_framework(data, located)
+    text = read_yaml_text(path)
+    key = (str(path), text)
+    framework = _LOADED.get(key)
+    if framework is None:
+        framework = parse_framework(*load_yaml(path, text))
+        if len(_LOADED) >= _MAX_LOADED:
+            _LOADED.pop(next(iter(_LOADED)))  # the oldest
+        _LOADED[key] = framework
+    return framework
+
+
+# Frameworks parsed in this process, by file and text: the preview rebuilds at every save and
+# batch loads the same shipped framework for every unit. A Framework is never modified.
+_LOADED: dict[tuple[str, str], Framework] = {}
+_MAX_LOADED = 16

@@ -74,6 +74,7 @@ _EXPORTS = {
     "relabel": ".previous",
     "Located": ".yamlio",
     "load_yaml": ".yamlio",
+    "read_yaml_text": ".yamlio",
     "outside": ".yamlio",
     "read_text": ".yamlio",
 }

@@ -281,6 +281,11 @@ def _line_text(text: str, line: int | None) -> str:
     return lines[line - 1] if line and 0 < line <= len(lines) else ""
 
 
+def read_yaml_text(path: Path) -> str:
+    """A YAML file's text, read with the checks and the size limit of load_yaml."""
+    return read_text(path, limit=MAX_YAML_BYTES)
+
+
 def _full_width_colon(text: str, until: int | None) -> int | None:
     """The last line up to `until` whose key ends in a full-width colon ("spent： 1")."""
     lines = text.splitlines()[: until or None]
@@ -293,9 +298,11 @@ def _colon_error(path: Path, line: int) -> ReportError:
                        expected="键: 值，如 spent: 16619.26")
 
 
-def load_yaml(path: Path) -> tuple[Any, Located]:
-    """Load one YAML document; return the data and the line of every key."""
-    text = read_text(path, limit=MAX_YAML_BYTES)
+def load_yaml(path: Path, text: str | None = None) -> tuple[Any, Located]:
+    """Load one YAML document; return the data and the line of every key. `text`: the file's
+    text when the caller has read it already (with read_yaml_text)."""
+    if text is None:
+        text = read_yaml_text(path)
     _refuse_characters(text, path, _NOT_PRINTABLE)
     colon = _full_width_colon(text, None)  # valid YAML too: the line would be read as text
     if colon is not None:
