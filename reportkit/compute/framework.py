@@ -8,6 +8,7 @@ the file, the line, the indicator and what was expected.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -545,10 +546,10 @@ def load_framework(ref: str, base: Path) -> Framework:
         if len(_LOADED) >= _MAX_LOADED:
             _LOADED.pop(next(iter(_LOADED)))  # the oldest
         _LOADED[key] = framework
-    return framework
+    return copy.copy(framework)  # a caller may set an attribute on its own copy
 
 
 # Frameworks parsed in this process, by file and text: the preview rebuilds at every save and
-# batch loads the same shipped framework for every unit. A Framework is never modified.
+# batch loads the same shipped framework for every unit.
 _LOADED: dict[tuple[str, str], Framework] = {}
 _MAX_LOADED = 16
