@@ -446,7 +446,8 @@ class _Writer:
             rpr = run_props(self.styles.id(style) if style else None, marks["strong"] > 0,
                             marks["em"] > 0, marks["s"] > 0)
             self._put(text_run(text, rpr))
-            self.link_text += text
+            if self.href:  # inside a link: its words decide whether the address follows
+                self.link_text += text
 
     def _put(self, run: etree._Element) -> None:
         """A run into the current paragraph, inside the open hyperlink if there is one."""
