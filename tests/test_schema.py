@@ -113,9 +113,11 @@ def test_the_schema_rejects_what_the_loader_rejects() -> None:
     data["satisfaction"] = 186
     data["staff"]["unknown"] = 1
     data["targets"]["tasks"][0].pop("spent")
-    data["targets"]["indicators"][0]["actual"] = None
-    assert _errors(data) == ["budget.adjusted", "budget.spent", "satisfaction", "staff",
-                             "targets.indicators.0.actual", "targets.tasks.0"]
+    data["targets"]["indicators"][0]["actual"] = ["一", "二"]  # (null or '' is a blank cell: accepted)
+    data["targets"]["unit"] = "千元"
+    data["report"]["date"] = "-1"
+    assert _errors(data) == ["budget.adjusted", "budget.spent", "report.date", "satisfaction", "staff",
+                             "targets.indicators.0.actual", "targets.tasks.0", "targets.unit"]
 
 
 def test_the_targets_block_is_described_in_full() -> None:
@@ -123,7 +125,8 @@ def test_the_targets_block_is_described_in_full() -> None:
     assert targets["required"] == ["tasks", "goals", "indicators"]
     task = targets["properties"]["tasks"]["items"]
     assert set(task["properties"]) == {"name", "result", "budget", "budget_fiscal", "spent", "spent_fiscal"}
-    assert task["properties"]["budget"]["minimum"] == 0 and task["additionalProperties"] is False
+    assert task["properties"]["budget"]["anyOf"][0]["minimum"] == 0 and task["additionalProperties"] is False
+    assert targets["properties"]["unit"]["enum"] == ["万元", "元"]
     assert targets["properties"]["indicators"]["items"]["required"] == ["level", "group", "name", "expected", "actual"]
     assert _errors({"report": {"unit": "x", "year": 2023}, "budget": {"initial": 1, "adjusted": 1, "spent": 1},
                     "targets": None}) == []

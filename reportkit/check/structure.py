@@ -173,16 +173,18 @@ def targets_totals(facts, facts_file: str) -> list[Finding]:  # noqa: ANN001
         return []
     out = []
     line = facts.line("targets") if hasattr(facts, "line") else None
-    budget = sum((Fraction(t.budget) for t in targets.tasks), Fraction(0))
-    spent = sum((Fraction(t.spent) for t in targets.tasks), Fraction(0))
+    # A blank cell (null or '') leaves its column's total partial: that total is not compared.
+    budgets, spents = [t.budget for t in targets.tasks], [t.spent for t in targets.tasks]
+    budget = None if None in budgets else sum((Fraction(v) for v in budgets), Fraction(0))
+    spent = None if None in spents else sum((Fraction(v) for v in spents), Fraction(0))
     slack = Fraction(1, 100) * len(targets.tasks)
     candidates = [(k, facts.get(k)) for k in ("budget.adjusted", "budget.initial") if facts.get(k) is not None]
-    if candidates and not any(abs(budget - Fraction(v)) <= slack for _, v in candidates):
+    if budget is not None and candidates and not any(abs(budget - Fraction(v)) <= slack for _, v in candidates):
         shown = "、".join(f"{'调整后预算' if k == 'budget.adjusted' else '年初预算'} {money(v)} 万元" for k, v in candidates)
         out.append(Finding(WARNING, "facts", f"自评表各项预算数合计 {money(budget)} 万元，与{shown}都不一致",
                            facts_file, line, "targets.tasks", "各项任务的预算数之和等于部门预算（尾差不超过每项 0.01 万元）"))
     total = facts.get("budget.spent")
-    if total is not None and abs(spent - Fraction(total)) > slack:
+    if total is not None and spent is not None and abs(spent - Fraction(total)) > slack:
         out.append(Finding(WARNING, "facts", f"自评表各项执行数合计 {money(spent)} 万元，与全年支出 {money(total)} 万元不一致",
                            facts_file, line, "targets.tasks", "各项任务的执行数之和等于全年支出"))
     return out

@@ -3,7 +3,8 @@
 facts.yaml:
 
     targets:
-      tasks:                     # 年度主要任务完成情况; amounts in 万元, printed in 元
+      unit: 万元                 # the unit of the amounts: 万元 (default) or 元, printed in 元
+      tasks:                     # 年度主要任务完成情况
         - name: 人员支出
           result: 完成保障单位人员的工资、社保、房补工作
           budget: 9883.5         # 预算数 全额
@@ -16,6 +17,10 @@ facts.yaml:
       indicators:                # 年度绩效指标完成情况
         - {level: 产出指标, group: 数量指标, name: 引航货轮数量, expected: 20000 艘次, actual: 23306 艘次}
 
+A cell the table leaves blank is written as null or '' (budget: ~, actual: ''): it prints empty
+and a total sums the amounts given. A key left out is a mistake (缺少…), except the two
+其中：财政拨款 amounts, which are then the full amounts.
+
 The table is described once as a grid of cells with row and column spans (`targets_grid`);
 the Word annex (render/docx/annex.py) and the HTML (render/html/render.py) both draw that grid.
 """
@@ -25,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from ..errors import ReportError
@@ -35,11 +41,12 @@ TITLE = "{主体}整体支出绩效目标完成情况自评表"
 COLUMNS = 7  # the section label, then six columns
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _KEYS = {
-    "targets": ("tasks", "goals", "indicators"),
+    "targets": ("unit", "tasks", "goals", "indicators"),
     "tasks": ("name", "result", "budget", "budget_fiscal", "spent", "spent_fiscal"),
     "goals": ("expected", "actual"),
     "indicators": ("level", "group", "name", "expected", "actual"),
 }
+UNITS = ("万元", "元")  # what `targets.unit` may say; amounts are kept in 万元
 _EXAMPLES = {
     "tasks": "{name: 任务名称, result: 完成情况, budget: 预算数（万元）, budget_fiscal: 其中财政拨款, "
              "spent: 执行数（万元）, spent_fiscal: 其中财政拨款}",
@@ -52,10 +59,10 @@ _EXAMPLES = {
 class Task:
     name: str
     result: str
-    budget: Decimal  # 万元
-    budget_fiscal: Decimal
-    spent: Decimal
-    spent_fiscal: Decimal
+    budget: Decimal | None  # 万元, exactly (元 amounts are divided by 10,000 without rounding); None: blank
+    budget_fiscal: Decimal | None
+    spent: Decimal | None
+    spent_fiscal: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -94,19 +101,39 @@ def _mapping(raw: Any, located: Located, path: str, block: str) -> dict:
     return raw
 
 
+def _blank(raw: Any) -> bool:
+    """A cell left blank on purpose: null or an empty text."""
+    return raw is None or isinstance(raw, str) and not raw.strip()
+
+
 def _text(item: dict, key: str, located: Located, path: str, block: str) -> str:
-    raw = item.get(key)
-    if raw is None or isinstance(raw, (dict, list)) or not str(raw).strip():
-        raise _fail(located, f"{path}.{key}" if key in item else path, f"缺少“{key}”（一段文字）", _EXAMPLES[block])
+    if key not in item:
+        raise _fail(located, path, f"缺少“{key}”（一段文字；表中空白的一格写 {key}: ''）", _EXAMPLES[block])
+    raw = item[key]
+    if _blank(raw):
+        return ""
+    if isinstance(raw, (dict, list)):
+        raise _fail(located, f"{path}.{key}", f"“{key}”需要一段文字", _EXAMPLES[block])
     return str(raw).strip()
 
 
-def _amount(item: dict, key: str, located: Located, path: str) -> Decimal:
+def _shift(value: Decimal, places: int) -> Decimal:
+    """value × 10^places, exactly (no context rounding, whatever the number of digits)."""
+    sign, digits, exponent = value.as_tuple()
+    return Decimal((sign, digits, exponent + places))
+
+
+def _amount(item: dict, key: str, located: Located, path: str, unit: str = "万元") -> Decimal | None:
     where = f"{path}.{key}"
-    expected = "不小于 0 的数字，单位万元，不带千分位逗号和单位，如 9883.5（表中换算为元）"
-    if key not in item or item[key] is None:
-        raise _fail(located, path, f"缺少金额“{key}”", expected)
+    if unit == "元":
+        expected = "不小于 0 的数字，单位元（targets.unit: 元），最多两位小数，不带千分位逗号和单位，如 98835000.00"
+    else:
+        expected = "不小于 0 的数字，单位万元，不带千分位逗号和单位，如 9883.5（表中换算为元）"
+    if key not in item:
+        raise _fail(located, path, f"缺少金额“{key}”（表中空白的一格写 {key}: ''）", expected)
     raw = item[key]
+    if _blank(raw):
+        return None
     if isinstance(raw, bool):
         raise _fail(located, where, f"这里需要数字，写的是“{raw}”", expected)
     if isinstance(raw, (int, Decimal)):
@@ -117,6 +144,10 @@ def _amount(item: dict, key: str, located: Located, path: str) -> Decimal:
         raise _fail(located, where, f"这里需要数字，写的是“{raw}”", expected)
     if not value.is_finite() or value < 0:
         raise _fail(located, where, f"金额不能为负数（写的是 {raw}）", expected)
+    if unit == "元":
+        if (Fraction(value) * 100).denominator != 1:
+            raise _fail(located, where, f"以元为单位的金额最多两位小数（到分），写的是 {raw}", expected)
+        return _shift(value, -4)
     return value
 
 
@@ -128,20 +159,37 @@ def _list(data: dict, block: str, located: Located) -> list:
     return raw
 
 
-def _task(raw: Any, located: Located, path: str) -> Task:
+def _task(raw: Any, located: Located, path: str, unit: str) -> Task:
     item = _mapping(raw, located, path, "tasks")
-    budget = _amount(item, "budget", located, path)
-    spent = _amount(item, "spent", located, path)
-    budget_fiscal = _amount(item, "budget_fiscal", located, path) if item.get("budget_fiscal") is not None else budget
-    spent_fiscal = _amount(item, "spent_fiscal", located, path) if item.get("spent_fiscal") is not None else spent
-    if budget_fiscal > budget:
+    budget = _amount(item, "budget", located, path, unit)
+    spent = _amount(item, "spent", located, path, unit)
+    budget_fiscal = _amount(item, "budget_fiscal", located, path, unit) if "budget_fiscal" in item else budget
+    spent_fiscal = _amount(item, "spent_fiscal", located, path, unit) if "spent_fiscal" in item else spent
+    if None not in (budget, budget_fiscal) and budget_fiscal > budget:
         raise _fail(located, f"{path}.budget_fiscal",
-                    f"预算数中的财政拨款 {budget_fiscal} 不能大于预算数全额 {budget}", "财政拨款不超过全额")
-    if spent_fiscal > spent:
-        raise _fail(located, f"{path}.spent_fiscal", f"执行数中的财政拨款 {spent_fiscal} 不能大于执行数全额 {spent}",
+                    f"预算数中的财政拨款 {_shown(budget_fiscal, unit)} 不能大于预算数全额 {_shown(budget, unit)}",
+                    "财政拨款不超过全额")
+    if None not in (spent, spent_fiscal) and spent_fiscal > spent:
+        raise _fail(located, f"{path}.spent_fiscal",
+                    f"执行数中的财政拨款 {_shown(spent_fiscal, unit)} 不能大于执行数全额 {_shown(spent, unit)}",
                     "财政拨款不超过全额")
     return Task(_text(item, "name", located, path, "tasks"), _text(item, "result", located, path, "tasks"),
                 budget, budget_fiscal, spent, spent_fiscal)
+
+
+def _shown(value: Decimal, unit: str) -> str:
+    """An amount as the author typed it (in the table's unit)."""
+    return f"{_shift(value, 4).normalize():f}" if unit == "元" else f"{value}"
+
+
+def _unit(data: dict, located: Located) -> str:
+    raw = data.get("unit")
+    if raw is None:
+        return "万元"
+    if raw not in UNITS:
+        raise _fail(located, "targets.unit", f"金额单位“{raw}”不是可选值",
+                    "万元（默认）或 元：表中各项金额的单位，表中一律以元列出")
+    return raw
 
 
 def parse_targets(raw: Any, located: Located) -> Targets | None:
@@ -149,7 +197,8 @@ def parse_targets(raw: Any, located: Located) -> Targets | None:
     if raw is None:
         return None
     data = _mapping(raw, located, "targets", "targets")
-    tasks = tuple(_task(t, located, f"targets.tasks.{i}") for i, t in enumerate(_list(data, "tasks", located)))
+    unit = _unit(data, located)
+    tasks = tuple(_task(t, located, f"targets.tasks.{i}", unit) for i, t in enumerate(_list(data, "tasks", located)))
     goals = []
     for i, g in enumerate(_list(data, "goals", located)):
         path = f"targets.goals.{i}"
@@ -184,9 +233,15 @@ class GridCell:
     vertical: bool = False  # the section label, written top to bottom
 
 
-def yuan(value: Decimal) -> str:
-    """万元 → 元 with two decimals and no separators, as seed 002 writes them: 98835000.00."""
-    return f"{quantize(value * 10000, 2, 'half_up')}"
+def yuan(value: Decimal | None) -> str:
+    """万元 → 元 with two decimals and no separators, as seed 002 writes them: 98835000.00; blank: ""."""
+    return "" if value is None else f"{quantize(_shift(value, 4), 2, 'half_up')}"
+
+
+def column_total(values: list[Decimal | None]) -> Decimal | None:
+    """The 金额合计 of a column: the amounts given (a blank cell adds nothing); None when all are blank."""
+    given = [v for v in values if v is not None]
+    return sum(given, Decimal(0)) if given else None
 
 
 def targets_grid(targets: Targets, unit: str, year: int) -> list[list[GridCell]]:
@@ -202,8 +257,7 @@ def targets_grid(targets: Targets, unit: str, year: int) -> list[list[GridCell]]
     for t in tasks:
         rows.append([GridCell(t.name), GridCell(t.result, wide=True),
                      *(GridCell(yuan(v)) for v in (t.budget, t.budget_fiscal, t.spent, t.spent_fiscal))])
-    sums = [sum((getattr(t, key) for t in tasks), Decimal(0))
-            for key in ("budget", "budget_fiscal", "spent", "spent_fiscal")]
+    sums = [column_total([getattr(t, key) for t in tasks]) for key in ("budget", "budget_fiscal", "spent", "spent_fiscal")]
     rows.append([H("金额合计", colspan=2), *(GridCell(yuan(v)) for v in sums)])
     goals = targets.goals
     rows.append([H("年度总体目标完成情况", rowspan=len(goals) + 1, vertical=True), H("预期目标", colspan=3),
@@ -237,8 +291,9 @@ def _run(items: tuple[Indicator, ...], k: int, key) -> int:  # noqa: ANN001
 def targets_schema() -> dict[str, Any]:
     """The `targets` block in the JSON Schema of facts.yaml (reportkit/load/schema.py)."""
     # Read as text: a bare number (actual: 17) is accepted as the words "17".
-    text = {"anyOf": [{"type": "string", "minLength": 1}, {"type": "number"}]}
-    amount = {"type": "number", "minimum": 0, "description": "万元，表中换算为元"}
+    text = {"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "null"}]}  # '' or null: a blank cell
+    amount = {"anyOf": [{"type": "number", "minimum": 0}, {"type": "null"}, {"const": ""}],
+              "description": "单位见 unit（默认万元），表中换算为元；空白的一格写 null 或 ''"}
 
     def listing(title: str, keys: tuple[str, ...], required: list[str], kinds: dict[str, dict]) -> dict[str, Any]:
         item = {"type": "object", "properties": {k: kinds.get(k, text) for k in keys}, "required": required,
@@ -250,11 +305,12 @@ def targets_schema() -> dict[str, Any]:
         "description": "可选：填写后在评分表之后生成“整体支出绩效目标完成情况自评表”附件。",
         "type": ["object", "null"],  # an empty `targets:` is no annex
         "properties": {
+            "unit": {"title": "金额单位", "enum": list(UNITS), "description": "tasks 中金额的单位，默认万元；表中一律以元列出"},
             "tasks": listing("年度主要任务完成情况", _KEYS["tasks"], ["name", "result", "budget", "spent"],
                              {k: amount for k in ("budget", "budget_fiscal", "spent", "spent_fiscal")}),
             "goals": listing("年度总体目标完成情况", _KEYS["goals"], list(_KEYS["goals"]), {}),
             "indicators": listing("年度绩效指标完成情况", _KEYS["indicators"], list(_KEYS["indicators"]), {}),
         },
-        "required": list(_KEYS["targets"]),
+        "required": ["tasks", "goals", "indicators"],
         "additionalProperties": False,
     }
