@@ -180,7 +180,8 @@ def _targets_comments() -> list[str]:
     """The optional 目标完成情况自评表 block, commented out (selfeval.py reads it)."""
     return [
         "# 可选：整体支出绩效目标完成情况自评表（填写后在评分表之后生成附件 2）。金额单位万元，表中换算为元；",
-        "# budget_fiscal、spent_fiscal 为其中财政拨款，不填则等于全额。去掉行首的 # 即可启用，例如：",
+        "# 按元填写时在 targets: 下加一行 unit: 元。budget_fiscal、spent_fiscal 为其中财政拨款，不写则等于全额；",
+        "# 表中空白的一格写 ''。去掉行首的 # 即可启用，例如：",
         "# targets:",
         "#   tasks:        # 年度主要任务：名称、完成情况、预算数、执行数",
         "#     - {name: 基本支出, result: 保障人员工资福利和日常运转, budget: 4997.24, spent: 4956.51}",
