@@ -68,6 +68,25 @@ def append(file: str, text: str) -> Callable[[Path], None]:
     return run
 
 
+def template(old: str, new: str) -> Callable[[Path], None]:
+    """The default Word template with one placeholder edited, named in reportkit.yaml."""
+
+    def run(root: Path) -> None:
+        import zipfile
+
+        source = zipfile.ZipFile(REPO / "templates" / "report.docx")
+        with zipfile.ZipFile(root / "模板.docx", "w", zipfile.ZIP_DEFLATED) as out:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == "word/document.xml":
+                    assert old.encode() in data, old
+                    data = data.replace(old.encode(), new.encode(), 1)
+                out.writestr(item, data)
+        (root / "reportkit.yaml").write_text("template: 模板.docx\n", encoding="utf-8")
+
+    return run
+
+
 CASES: list[tuple[str, Callable[[Path], None]]] = [
     # named in the issue
     ("date-minus-one", facts_line("date", "-1")),
@@ -83,6 +102,9 @@ CASES: list[tuple[str, Callable[[Path], None]]] = [
             or write("reportkit.yaml", "template: 模板.docx\n")(root)
         ),
     ),
+    ("template-unknown-placeholder", template("{{ title }}", "{{ titel }}")),
+    ("template-without-endfor", template("{%p endfor %}", "")),
+    ("template-unknown-tag", template("{%p if toc %}", "{%p iff toc %}")),
     ("authorized-zero", facts_line("authorized", "0")),
     ("plan-zero", facts_line("plan", "0")),
     ("deduct-above-points", replace(FACTS, "      deduct: 0.5\n", "      deduct: 9\n")),
@@ -191,3 +213,38 @@ def test_a_date_written_in_chinese_builds(pristine: Path, tmp_path: Path) -> Non
     docx = next((root / "build").glob("*.docx"))
     core = zipfile.ZipFile(docx).read("docProps/core.xml").decode("utf-8")
     assert "2024-03-29T00:00:00Z" in core
+
+
+def test_the_template_names_are_the_renderers(pristine: Path, tmp_path: Path, monkeypatch) -> None:
+    """load/template.py's TEMPLATE_NAMES are exactly the names render/docx fills."""
+    from reportkit import build_report
+    from reportkit.load.template import TEMPLATE_NAMES
+    from reportkit.render.docx import render as docx_render
+
+    seen: list[set[str]] = []
+    original = docx_render._render
+    monkeypatch.setattr(
+        docx_render,
+        "_render",
+        lambda tpl, context, source: (seen.append(set(context)), original(tpl, context, source)),
+    )
+    root = tmp_path / "report"
+    shutil.copytree(pristine, root)
+    build_report(root)
+    assert seen == [set(TEMPLATE_NAMES)]
+
+
+def test_template_messages(pristine: Path, tmp_path: Path) -> None:
+    for name, words in (
+        ("template-unknown-placeholder", "使用了未知的占位符：titel"),
+        ("template-without-endfor", "占位符有语法错误：缺少 {%p endfor %}"),
+        ("template-unknown-tag", "未知的控制语句“iff”"),
+    ):
+        root = tmp_path / name
+        shutil.copytree(pristine, root)
+        dict(CASES)[name](root)
+        errors = check_report(root).of("error")
+        assert len(errors) == 1 and words in errors[0].message and errors[0].file == "模板.docx", (
+            name,
+            errors,
+        )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..errors import ReportError
 from .previous import PreviousRef, parse_previous
+from .template import check_placeholders
 from .yamlio import load_yaml, outside
 
 CONFIG_FILE = "reportkit.yaml"
@@ -149,6 +150,7 @@ def check_template(paths: Paths, value: object, line: int | None) -> Path:
             archive.getinfo("word/document.xml")
     except (OSError, zipfile.BadZipFile, KeyError):
         raise fail(f"模板“{value}”不是有效的 Word 文档（请用 Word 另存为“Word 文档 (*.docx)”）") from None
+    check_placeholders(path, value)  # what the Word renderer would stop at, found when check loads it
     return path
 
 

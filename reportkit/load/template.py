@@ -1,0 +1,72 @@
+"""The placeholders of a Word template, read when the configuration loads.
+
+A template a user edits in Word can lose a brace or name a placeholder that does not exist.
+The Word renderer would say so only while building; read here, `check` says the same first.
+The names are the renderer's (render/docx/render.py fills exactly these; a test holds the two
+together) and templates/README.md lists them for the user.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from ..errors import ReportError
+
+# Every top-level name the Word renderer gives a template (templates/README.md).
+TEMPLATE_NAMES = frozenset({
+    "title", "cover_lines", "unit", "preparer", "phone", "year", "toc", "intro", "blocks", "annexes",
+    "framework", "total", "grade",
+    # the names of templates written before outlines were data
+    "annex_title", "annex_mark", "annex_table", "annex_notes", "targets_title", "targets_table",
+})
+HELP = "模板占位符见 templates/README.md"
+
+
+def check_placeholders(path: Path, shown: str) -> None:
+    """Refuse a template whose placeholders do not parse or name what the renderer does not give.
+
+    `shown` is the template as the author named it (reportkit.yaml's value).
+    """
+    from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.oxml import parse_xml
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateSyntaxError, meta
+    from jinja2.sandbox import SandboxedEnvironment
+
+    try:  # the body, headers and footers as docxtpl reads them (its own preprocessing)
+        tpl = DocxTemplate(str(path))
+        document = Document(str(path))
+        xml = tpl.patch_xml(tpl.xml_to_string(document._element.body))
+        for rel in document.part.rels.values():
+            if rel.reltype in (tpl.HEADER_URI, tpl.FOOTER_URI) and rel.target_part.blob:
+                xml += tpl.patch_xml(tpl.xml_to_string(parse_xml(rel.target_part.blob)))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
+        raise ReportError(f"模板“{shown}”不是有效的 Word 文档", file=path,
+                          expected="用 Word 另存为“Word 文档 (*.docx)”的文件") from None
+    try:
+        names = meta.find_undeclared_variables(SandboxedEnvironment(autoescape=True).parse(xml))
+    except TemplateSyntaxError as exc:  # the XML is one long line: its line number tells the author nothing
+        raise ReportError(f"模板“{shown}”的占位符有语法错误：{_chinese(exc)}", file=path,
+                          expected=HELP + "；{{ 名称 }}、{%p … %} 的括号须成对，每个 for、if 都有 endfor、endif") from None
+    unknown = sorted(names - TEMPLATE_NAMES)
+    if unknown:
+        raise ReportError(f"模板“{shown}”使用了未知的占位符：{'、'.join(unknown)}", file=path,
+                          expected=HELP + "；可用的名称：" + "、".join(sorted(TEMPLATE_NAMES)))
+
+
+def _chinese(exc: Exception) -> str:
+    """Jinja's syntax message in words an author can act on (the tag it names kept as written)."""
+    text = str(getattr(exc, "message", "") or exc)
+    lowered = text.lower()
+    if "unexpected end of template" in lowered:
+        wanted = re.findall(r"'(end\w+)'", text)
+        return f"缺少 {{%p {wanted[0]} %}}" if wanted else "缺少结束的 {%p endfor %} 或 {%p endif %}"
+    tag = re.search(r"unknown tag '(\w+)'", text)
+    if tag:
+        return f"未知的控制语句“{tag.group(1)}”（只能用 for、if、else、endfor、endif 等）"
+    if "expected token" in lowered or "unexpected" in lowered:
+        return "括号未闭合，或名称、运算符写法有误"
+    return "括号或控制语句写法有误"
