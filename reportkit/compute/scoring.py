@@ -47,11 +47,6 @@ class IndicatorScore:
     zero_divisors: tuple[ZeroDivisor, ...] = ()  # rates the rules read that divide by a fact that is 0
 
     @property
-    def unavailable(self) -> bool:
-        """The rules cannot compute this indicator: facts are missing or a rate divides by 0."""
-        return bool(self.missing or self.zero_divisors)
-
-    @property
     def why_not_computed(self) -> str:
         """Why the rules cannot compute this indicator, for build, check and score alike."""
         reasons = []
