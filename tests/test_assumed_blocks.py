@@ -88,3 +88,14 @@ def test_driven_by_the_framework(seed000: Path) -> None:
     edit(seed000, PETITIONS, "")
     found = notices(seed000)
     assert "petitions.received" not in found and "key_tasks.unfinished" not in found
+
+
+def test_the_zero_rule_spared_with_other_deductions(seed000: Path) -> None:
+    edit(seed000, "compliance: {violations: []}  # no violation stated.", "#")
+    edit(
+        seed000,
+        "judgements:\n",
+        "judgements:\n  财务合规性:\n    - {part: 1, deduct: 0.5, reason: 个别报销手续不全}\n",
+    )
+    message = notices(seed000)["compliance.violations"].message
+    assert message.endswith("“财务合规性”因此未被判为 0 分")

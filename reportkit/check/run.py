@@ -302,7 +302,7 @@ def _assumed(scores: Scores, facts: Facts, skip: set[str]) -> list[Finding]:
         if Fraction(s.computed) == weight:
             effect = f"得满分（{plain_f(weight)} 分）"
         else:
-            effect = "不因此得 0 分" if a.how == "zero_if" else "这一条不扣分"
+            effect = "未被判为 0 分" if a.how == "zero_if" else "这一条不扣分"
         value = shown(spec.default, spec.unit)
         taken = f"按没有“{spec.title}”（{a.fact}）" if value == "无" else f"按“{spec.title}”（{a.fact}）为 {value}"
         message = f"{head}：{taken}计算（{spec.help}），“{s.indicator.name}”因此{effect}"
