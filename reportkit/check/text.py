@@ -38,7 +38,7 @@ _NORMALIZE: tuple[tuple[str, str], ...] = (
     (r"\\(?:left|right|quad|,|;|!)", ""),
     (r"[$*`~{}“”\"‘’「」]", ""),
     (r"％", "%"), (r"（", "("), (r"）", ")"), (r"＝", "="), (r"＋", "+"), (r"：", ":"), (r"，", ","),
-    (r"；", ";"), (r"／", "/"), (r"＞", ">"), (r"＜", "<"), (r"[\u3000\u00a0]", " "),
+    (r"；", ";"), (r"／", "/"), (r"＞", ">"), (r"＜", "<"), ("[\u3000\u00a0]", " "),
 )
 
 
@@ -49,21 +49,28 @@ class Text:
     typed: list[bool]
 
     def sub(self, pattern: str | re.Pattern, repl: str) -> Text:
-        matches = list(re.finditer(pattern, self.text))
+        compiled = re.compile(pattern)
+        matches = list(compiled.finditer(self.text))
         if not matches:
             return self  # most patterns match nothing on most lines
+        expand = _expander(repl)
         text, sources, typed, pos = [], [], [], 0
         for m in matches:
             text.append(self.text[pos:m.start()])
             sources += self.sources[pos:m.start()]
             typed += self.typed[pos:m.start()]
-            new = m.expand(repl)
+            new = expand(m)
             text.append(new)
             sources += [self.sources[min(m.start(), len(self.sources) - 1)] if self.sources else 1] * len(new)
             typed += [all(self.typed[m.start():m.end()])] * len(new)
             pos = m.end()
         text.append(self.text[pos:])
         return Text("".join(text), sources + self.sources[pos:], typed + self.typed[pos:])
+
+    def translate(self, table: dict[int, str]) -> Text:
+        """Characters replaced one for one: every source and author mark stays where it is."""
+        text = self.text.translate(table)
+        return self if text == self.text else Text(text, self.sources, self.typed)
 
     def line(self, start: int) -> int:
         return self.sources[min(max(start, 0), len(self.sources) - 1)] if self.sources else 1
@@ -75,7 +82,43 @@ class Text:
         return any(self.by_author(a, b) for a, b in spans)
 
 
-_COMPILED = tuple((re.compile(pattern), repl) for pattern, repl in _NORMALIZE)
+def _expander(repl: str):  # noqa: ANN202
+    """What a match is replaced by: the text itself, its first group, or re's own expansion."""
+    if "\\" not in repl:
+        return lambda m: repl
+    if repl == r"\1":
+        return lambda m: m.group(1)
+    return lambda m: m.expand(repl)
+
+
+def _one_for_one(pattern: str, repl: str) -> dict[int, str] | None:
+    """A pattern that is one character, or a class of single characters, replaced by one
+    character: done by str.translate, which keeps every position."""
+    if len(repl) != 1:
+        return None
+    if len(pattern) == 1 and pattern not in ".^$*+?{}[]\\|()":
+        return {ord(pattern): repl}
+    inner = pattern[1:-1] if pattern.startswith("[") and pattern.endswith("]") else None
+    if inner and not any(c in inner for c in "\\-^[]"):
+        return dict.fromkeys(map(ord, inner), repl)
+    return None
+
+
+def _steps(rules: tuple[tuple[str, str], ...]) -> tuple:
+    """The rules in order; a run of one-for-one replacements becomes one translate table."""
+    steps: list = []
+    for pattern, repl in rules:
+        table = _one_for_one(pattern, repl)
+        if table is None:
+            steps.append((re.compile(pattern), repl))
+        elif steps and isinstance(steps[-1], dict) and not {ord(c) for c in steps[-1].values()} & table.keys():
+            steps[-1] = {**steps[-1], **table}  # the same as one after the other
+        else:
+            steps.append(table)
+    return tuple(steps)
+
+
+_STEPS = _steps(_NORMALIZE)
 # Characters some pattern above may change: a line without any is already normal.
 _TOUCHED = re.compile(r"[\\$*`~{}“”\"‘’「」％（）＝＋：，；／＞＜\u3000\u00a0]")
 
@@ -84,8 +127,8 @@ def normalize(line: Line) -> Text:
     text = Text(line.text, line.sources, line.typed)
     if not _TOUCHED.search(line.text):
         return text
-    for pattern, repl in _COMPILED:
-        text = text.sub(pattern, repl)
+    for step in _STEPS:
+        text = text.translate(step) if isinstance(step, dict) else text.sub(*step)
     return text
 
 
