@@ -74,9 +74,12 @@ def test_long_lists_tables_and_self_evaluation_table_are_built_whole(tmp_path: P
 
 
 def test_a_100_kib_paragraph_is_checked_to_its_end(tmp_path: Path) -> None:
+    """Wrapped over lines of ten sentences (one line may have 20,000 characters at most:
+    tests/test_limits_markdown.py); the check reads the lines as one paragraph."""
     root = _copy(tmp_path)
     sentence = "本年度各项工作按计划推进，资金使用规范，管理制度健全。"
-    long = sentence * (100 * 1024 // len(sentence.encode()))
+    count = 100 * 1024 // len(sentence.encode())
+    long = "\n".join(sentence * 10 for _ in range(count // 10)) + "\n"
     wrong = "我局全年预算执行率为12.34%。"  # not the example's rate: a warning at the very end
     _append(root, "2-3-履职绩效情况.md", long + wrong)
     lines = (root / "content" / "2-3-履职绩效情况.md").read_text(encoding="utf-8").splitlines()

@@ -39,6 +39,7 @@ from ..load import (
     read_text,
     substitute,
 )
+from .bounds import check_size, traced_line_of
 from .markdown import parse
 from .pictures import check_pictures
 from .previous import add_previous, add_score_changes, load_previous
@@ -260,7 +261,10 @@ def _read_section(paths: Paths, outline: Outline, section: Section, context: dic
                 expected=f"提纲（{outline.file}）的每一节一个 Markdown 文件",
             )
         rel = str(path.relative_to(paths.root)) if path.is_relative_to(paths.root) else str(path)
-        text = render_text(read_text(path, root=paths.root, limit=MAX_SECTION_BYTES, kind="章节文件"), context, rel)
+        source = read_text(path, root=paths.root, limit=MAX_SECTION_BYTES, kind="章节文件")
+        check_size(source, rel)
+        text = render_text(source, context, rel)
+        check_size(text, rel, line_of=lambda line: _source_line(source, context, rel, line))
     if generated:
         text = f"{generated}\n\n{text}" if text else generated
     markdown, captions = number_captions(text, outline.chapter_number(section), captions)
@@ -268,6 +272,14 @@ def _read_section(paths: Paths, outline: Outline, section: Section, context: dic
     if rel:
         check_pictures(tokens, (paths.root / rel).parent, paths.root, rel, markdown)
     return Block(2, section.number, section.title, rel, markdown, tokens, key=section.key), captions
+
+
+def _source_line(source: str, context: dict, file: str, line: int) -> int:
+    """The source line that a line of the rendered section came from (only for a message)."""
+    from .traced import parse as parse_traced
+    from .traced import render_lines
+
+    return traced_line_of(render_lines(parse_traced(source, file), context, file, source).lines)(line)
 
 
 def assemble(facts: Facts, framework: Framework, metrics: dict, scores: Scores, paths: Paths, options: dict,

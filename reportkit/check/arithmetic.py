@@ -17,9 +17,13 @@ an amount not in the sentence), nothing is reported.
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 from ..findings import ERROR, NUMBERS, WARNING, Finding
 from ..numbers import quantize
@@ -232,6 +236,14 @@ def _divisor_hint(tokens: list[tuple[str, str]]) -> str:
 _CHANGE = re.compile(r"比|较|同比|环比|增长|下降|增幅|降幅")
 _MINUS = re.compile(r"调出|调减|减少|上缴|收回|核减|压减|扣除|缴回|退回|剔除|调剂出")
 _PLUS = re.compile(r"追加|调增|增加|调入|新增|补充")
+# More parts than any sentence lists before its 合计: beyond them, the chain is not a list.
+MAX_PARTS = 100
+_QIZHONG = re.compile("其中")
+_CHANGE_WORDS = ("比", "较", "增长", "下降", "增幅", "降幅")  # where _CHANGE matches (同比, 环比 hold 比)
+_SHARE_CLAUSE = re.compile(r"\s*(?:占|$)")  # a clause of a share (占 5.36%) or of blanks only
+_ETC = re.compile(r"\s*等")
+_THOUSANDS = re.compile(r",\d{3}")
+_NOT_BLANK = re.compile(r"\S")
 _SUBSET = re.compile(r"^\s*(?:含|包含|包括|主要|如|例如|其中主要|主要有|主要是)")
 _TOTAL_WORD = re.compile(r"(?:合计|共计|总计|总额为?|累计)\s*(?:为|:)?\s*$")
 _JOIN = re.compile(r"^\s*(?:、|和|及|与|以及|,|;)\s*$")
@@ -248,6 +260,91 @@ PARTITIONS: tuple[tuple[str, ...], ...] = (
 )
 
 
+class _Marks:
+    """A paragraph's bracket depths and where its separators, words and amounts are, so that
+    the start of a clause or the amounts before a position are found by bisection instead of
+    by reading the paragraph again from its start for every number (quadratic in a long one)."""
+
+    def __init__(self, s: str):
+        self.s = s
+        self._by_depth: dict[str, dict[int, list[int]]] = {}
+        self._anywhere: dict[str, list[int]] = {}
+
+    @cached_property
+    def depth(self) -> list[int]:
+        return depth_map(self.s)
+
+    @cached_property
+    def _amounts(self) -> dict[int | None, tuple[list[re.Match], list[int]]]:
+        """Every amount of the paragraph, and those at each bracket depth, with their starts."""
+        found = list(AMOUNT.finditer(self.s))
+        by: dict[int | None, list[re.Match]] = {None: found}
+        for m in found:
+            by.setdefault(self.depth[m.start()], []).append(m)
+        return {level: (ms, [m.start() for m in ms]) for level, ms in by.items()}
+
+    def _positions(self, chars: str) -> list[int]:
+        if chars not in self._anywhere:
+            self._anywhere[chars] = [m.start() for m in re.finditer(f"[{re.escape(chars)}]", self.s)]
+        return self._anywhere[chars]
+
+    def last(self, word: str, a: int, b: int) -> int:
+        """Where `word` last starts within [a, b) as s.rfind(word, a, b) says, for a word
+        that cannot overlap itself (人员, 项目支出); -1 when it is not there."""
+        key = "\0" + word
+        if key not in self._anywhere:
+            self._anywhere[key] = [m.start() for m in re.finditer(re.escape(word), self.s)]
+        starts = self._anywhere[key]
+        i = bisect_left(starts, b - len(word) + 1)
+        return starts[i - 1] if i and starts[i - 1] >= a else -1
+
+    def has(self, words: tuple[str, ...], a: int, b: int) -> bool:
+        """Whether one of `words` lies within [a, b)."""
+        return any(self.last(word, a, b) >= 0 for word in words)
+
+    def _at_depth(self, chars: str, level: int) -> list[int]:
+        if chars not in self._by_depth:
+            table: dict[int, list[int]] = {}
+            for k in self._positions(chars):
+                table.setdefault(self.depth[k], []).append(k)
+            self._by_depth[chars] = table
+        return self._by_depth[chars].get(level, [])
+
+    def floor(self, chars: str, pos: int, level: int | None = None, lo: int = 0) -> int:
+        """Just after the last of `chars` before `pos` (at bracket depth `level`), at least `lo`."""
+        positions = self._positions(chars) if level is None else self._at_depth(chars, level)
+        i = bisect_left(positions, pos)
+        return max(lo, positions[i - 1] + 1) if i else lo
+
+    def separators(self, chars: str, a: int, b: int, level: int) -> Iterator[int]:
+        """The positions of `chars` at depth `level` in [a, b), in order."""
+        positions = self._at_depth(chars, level)
+        for i in range(bisect_left(positions, a), len(positions)):
+            if positions[i] >= b:
+                return
+            yield positions[i]
+
+    def next(self, char: str, a: int, b: int, level: int) -> int | None:
+        """The first `char` at depth `level` in [a, b)."""
+        return next(self.separators(char, a, b, level), None)
+
+    def amounts_in(self, a: int, b: int, level: int | None = None) -> list[re.Match]:
+        """The amounts (at depth `level`) that lie in [a, b): what AMOUNT.finditer(s, a, b)
+        finds, as neither end falls inside an amount (the ends of a sentence, a clause or a
+        bracket, the start of 其中 or 合计: none of them a digit, a space or a unit)."""
+        ms, starts = self._amounts.get(level, ([], []))
+        i = bisect_left(starts, a)
+        j = bisect_left(starts, b, i)
+        return [m for m in ms[i:j] if m.end() <= b]
+
+    def amounts_before(self, b: int, level: int) -> Iterator[re.Match]:
+        """The amounts at depth `level` that end by `b`, the nearest first."""
+        ms, starts = self._amounts.get(level, ([], []))
+        for k in range(bisect_left(starts, b) - 1, -1, -1):
+            if ms[k].end() <= b:
+                yield ms[k]
+
+
 @dataclass
 class _Amount:
     start: int  # of the number
@@ -257,12 +354,10 @@ class _Amount:
     typed: bool
 
 
-def _amounts(text: Text, a: int, b: int, depth: list[int], level: int) -> list[_Amount]:
+def _amounts(text: Text, a: int, b: int, marks: _Marks, level: int) -> list[_Amount]:
     s, out = text.text, []
-    for m in AMOUNT.finditer(s, a, b):
-        if depth[m.start()] != level:
-            continue
-        floor = max([a] + [k + 1 for k in range(a, m.start()) if s[k] in ",;:、(" and depth[k] == level])
+    for m in marks.amounts_in(a, b, level):
+        floor = marks.floor(",;:、(", m.start(), level, lo=a)
         label = s[floor:m.start()]
         if hedged(s, m.start(1), m.end()):
             return []  # 约、超过: the sentence is not exact arithmetic
@@ -298,7 +393,8 @@ def _sum_finding(total: _Amount, parts: list[_Amount], signs: list[int], complet
 def totals(text: Text) -> list[tuple[int, Finding]]:
     """A total followed by its parts, in brackets or after 其中."""
     s, out = text.text, []
-    depth = depth_map(s)
+    marks = _Marks(s)
+    depth = marks.depth
     for a, b in sentences(s):
         amounts_here = [m for m in AMOUNT.finditer(s, a, b)]
         if len(amounts_here) < 2:
@@ -308,12 +404,12 @@ def totals(text: Text) -> list[tuple[int, Finding]]:
             if m.end() >= b or s[m.end():m.end() + 1] != "(":
                 continue
             level = depth[m.end()] + 1
-            close = next((k for k in range(m.end() + 1, b) if s[k] == ")" and depth[k] == level - 1), None)
+            close = marks.next(")", m.end() + 1, b, level - 1)
             if close is None:
                 continue
             inner = s[m.end() + 1:close]
-            parts = _amounts(text, m.end() + 1, close, depth, level)
-            total = _amount_at(text, m, depth)
+            parts = _amounts(text, m.end() + 1, close, marks, level)
+            total = _amount_at(text, m, marks)
             if total is None or len(parts) < 2 or _CHANGE.search(inner):
                 continue
             problem = _check_parts(total, parts, subset=bool(_SUBSET.match(inner) or inner.rstrip().endswith("等")),
@@ -321,21 +417,21 @@ def totals(text: Text) -> list[tuple[int, Finding]]:
             if problem and (total.typed or any(p.typed for p in parts)):
                 out.append((total.start, Finding(WARNING, NUMBERS, problem)))
         # 其中 form: 支出3000万元,其中:基本支出2000万元,项目支出1000万元
-        for q in re.compile("其中").finditer(s, a, b):
-            problem = _qizhong(text, q, a, b, depth)
+        for q in _QIZHONG.finditer(s, a, b):
+            problem = _qizhong(text, q, a, b, marks)
             if problem:
                 out.append(problem)
         # 人员经费100万元、公用经费50万元,合计150万元
         for t in re.finditer(r"(?:合计|共计|总计)\s*(?:为|:)?\s*", s[a:b]):
-            problem = _sum_before(text, a + t.start(), a + t.end(), a, b, depth)
+            problem = _sum_before(text, a + t.start(), a + t.end(), a, b, marks)
             if problem:
                 out.append(problem)
     return out
 
 
-def _amount_at(text: Text, m: re.Match, depth: list[int]) -> _Amount | None:
+def _amount_at(text: Text, m: re.Match, marks: _Marks) -> _Amount | None:
     s = text.text
-    floor = max([0] + [k + 1 for k in range(0, m.start()) if s[k] in ",;:、(。" and depth[k] == depth[m.start()]])
+    floor = marks.floor(",;:、(。", m.start(), marks.depth[m.start()])
     if hedged(s, m.start(1), m.end()):
         return None
     return _Amount(m.start(1), m.end(), Bounds.typed(m[1], MONEY_UNITS[m[2]]), s[floor:m.start()],
@@ -353,14 +449,13 @@ def _check_parts(total: _Amount, parts: list[_Amount], subset: bool, bracket: bo
     return _sum_finding(total, parts, signs, complete=complete)
 
 
-def _qizhong(text: Text, q: re.Match, a: int, b: int, depth: list[int]) -> tuple[int, Finding] | None:
-    s = text.text
+def _qizhong(text: Text, q: re.Match, a: int, b: int, marks: _Marks) -> tuple[int, Finding] | None:
+    s, depth = text.text, marks.depth
     level = depth[q.start()]
     # the total: the last amount before 其中 at this depth, in this sentence or ending the one before
-    before = [m for m in AMOUNT.finditer(s, 0, q.start()) if depth[m.start()] == level]
     total = None
-    for m in reversed(before):  # amounts of a change in between (比上年增加 X 万元) are not it
-        found = _amount_at(text, m, depth)
+    for m in marks.amounts_before(q.start(), level):  # amounts of a change in between (比上年增加 X 万元) are not it
+        found = _amount_at(text, m, marks)
         if found is None:
             return None
         if not _CHANGE.search(found.label):
@@ -368,72 +463,78 @@ def _qizhong(text: Text, q: re.Match, a: int, b: int, depth: list[int]) -> tuple
             break
     if total is None:
         return None
+    if q.start() - total.end > 60:
+        return None
     between = s[total.end:q.start()]
-    if len(re.findall(r"[。!?]", between)) > 1 or len(between) > 60:
+    if len(re.findall(r"[。!?]", between)) > 1:
         return None
     if re.search(r"[。!?]", between) and not re.search(r"[。!?]\s*(?:按[^,。]{0,8},)?\s*$", between):
         return None
     end = re.compile(r"[。!?]").search(s, q.end())
     stop = end.start() if end else len(s)
     region_start = q.end()
-    nested = re.search(r"其中", s[region_start:stop])
-    if nested and depth[region_start + nested.start()] == level:
+    nested = _QIZHONG.search(s, region_start, stop)
+    if nested and depth[nested.start()] == level:
         return None  # a second 其中 at the same level: which total is which is not clear
     parts: list[_Amount] = []
-    clauses = _clauses(s, region_start, stop, depth, level)
-    for c0, c1 in clauses:
-        found = _amounts(text, c0, c1, depth, level)
+    for c0, c1 in _clauses(s, region_start, stop, marks, level):
+        found = _amounts(text, c0, c1, marks, level)
         if not found:
-            if re.match(r"\s*占", s[c0:c1]) or not s[c0:c1].strip():
+            if _SHARE_CLAUSE.match(s, c0, c1):
                 continue
             break  # a clause that is not a part ends the list (“三公经费控制率为85.04%”)
-        if len(found) > 1 or _CHANGE.search(s[c0:c1]):
+        if len(found) > 1 or marks.has(_CHANGE_WORDS, c0, c1):
             return None  # a clause with two amounts or a change: not a plain list of parts
         parts.append(found[0])
     if len(parts) < 2 and not (parts and parts[0].value.lo > total.value.hi):
         return None
     if not (total.typed or any(p.typed for p in parts)):
         return None
-    tail = s[parts[-1].end:stop] if parts else ""
-    subset = bool(re.match(r"\s*等", tail))
+    subset = bool(parts and _ETC.match(s, parts[-1].end, stop))
     problem = _check_parts(total, parts, subset=subset, bracket=False)
     return (total.start, Finding(WARNING, NUMBERS, problem)) if problem else None
 
 
-def _clauses(s: str, a: int, b: int, depth: list[int], level: int) -> list[tuple[int, int]]:
-    out, start = [], a
-    for k in range(a, b):
-        if depth[k] == level and (s[k] in ";、:" or (s[k] == "," and not re.match(r",\d{3}", s[k:k + 4]))):
-            out.append((start, k))
-            start = k + 1
-    out.append((start, b))
-    return [(x, y) for x, y in out if s[x:y].strip()]
+def _clauses(s: str, a: int, b: int, marks: _Marks, level: int) -> Iterator[tuple[int, int]]:
+    """The clauses of [a, b) at depth `level` that are not blank, read as far as asked."""
+    start = a
+    for k in marks.separators(";、:,", a, b, level):
+        if s[k] == "," and _THOUSANDS.match(s, k, k + 4):
+            continue
+        if _NOT_BLANK.search(s, start, k):
+            yield start, k
+        start = k + 1
+    if _NOT_BLANK.search(s, start, b):
+        yield start, b
 
 
-def _sum_before(text: Text, t0: int, t1: int, a: int, b: int, depth: list[int]) -> tuple[int, Finding] | None:
+def _sum_before(text: Text, t0: int, t1: int, a: int, b: int, marks: _Marks) -> tuple[int, Finding] | None:
     """“A 100万元、B 50万元,合计150万元”: the parts joined by 、和及 right before the total."""
-    s = text.text
+    s, depth = text.text, marks.depth
     m = AMOUNT.match(s, t1)
     if not m:
         return None
-    total = _amount_at(text, m, depth)
+    total = _amount_at(text, m, marks)
     level = depth[t0]
-    items = [x for x in AMOUNT.finditer(s, a, t0) if depth[x.start()] == level]
-    if not items or total is None:
+    items = itertools.takewhile(lambda x: x.start() >= a, marks.amounts_before(t0, level))  # nearest first
+    last = next(items, None)
+    if last is None or total is None:
         return None
-    if not re.fullmatch(r"\s*[,:]?\s*", s[items[-1].end():t0]):
+    if not re.fullmatch(r"\s*[,:]?\s*", s[last.end():t0]):
         return None
-    chain = [items[-1]]
-    for x in reversed(items[:-1]):
+    chain = [last]
+    for x in items:
         gap = s[x.end():chain[0].start()]
         label = re.match(r"^(.*?)([\u4e00-\u9fff]+)\s*(?:为|是|:)?\s*$", gap)
         joiner = gap[:label.start(2)] if label else gap
         if not _JOIN.match(joiner) or not label:
             break
         chain.insert(0, x)
+        if len(chain) > MAX_PARTS:
+            return None  # no list of parts is this long: a run of totals (…合计 A,…合计 B) read as one
     if len(chain) < 2:
         return None
-    parts = [_amount_at(text, x, depth) for x in chain]
+    parts = [_amount_at(text, x, marks) for x in chain]
     if None in parts or any(_CHANGE.search(p.label) for p in parts):
         return None
     if not (total.typed or any(p.typed for p in parts)):
@@ -464,34 +565,44 @@ def _role(label: str) -> str | None:
 def rates(text: Text) -> list[tuple[int, Finding]]:
     """A rate stated in the sentence that also states the amounts it divides."""
     s, out = text.text, []
-    depth = depth_map(s)
+    marks = _Marks(s)
     for a, b in sentences(s):
+        amounts: list[_Amount] | None = None  # the sentence's, read once for all its rates
         for m in _RATE_NAME.finditer(s, a, b):
             value = _RATE_STATED.match(s, m.end())
             if not value or value.end() > b or hedged(s, value.start(1), value.end()):
                 continue
             if not text.by_author(value.start(1), value.end(1)):
                 continue
-            clause = s[max([a] + [k + 1 for k in range(a, m.start()) if s[k] in ",;:"]):m.start()]
+            clause = s[marks.floor(",;:", m.start(), lo=a):m.start()]
             if _OTHER_TIME.search(clause):
                 continue  # 上年执行率, 2020 年执行率: not the ratio of this sentence's amounts
-            amounts = []
-            for x in AMOUNT.finditer(s, a, b):
-                found = _amount_at(text, x, depth)
-                if found is None:
-                    break
-                amounts.append(found)
-            else:
+            if amounts is None:
+                amounts = _exact_amounts(text, a, b, marks)
+            if amounts:
                 problem = _rate_problem(s[a:b], s[m.start():value.end()], value[1], amounts)
                 if problem:
                     out.append((value.start(1), Finding(WARNING, NUMBERS, problem)))
     return out
 
 
+def _exact_amounts(text: Text, a: int, b: int, marks: _Marks) -> list[_Amount]:
+    """The amounts of the sentence [a, b); none when one of them is hedged (约、超过)."""
+    amounts = []
+    for x in AMOUNT.finditer(text.text, a, b):
+        found = _amount_at(text, x, marks)
+        if found is None:
+            return []
+        amounts.append(found)
+    return amounts
+
+
 def _rate_problem(sentence: str, phrase: str, typed: str, amounts: list[_Amount]) -> str | None:
+    if len(amounts) > 6:
+        return None
     bases = [x for x in amounts if _role(x.label) == "base"]
     actuals = [x for x in amounts if _role(x.label) == "actual"]
-    if not bases or not actuals or len(amounts) > 6:
+    if not bases or not actuals:
         return None
     if re.search(r"序时|季度|当季|月", sentence) and "执行率" in phrase:
         return None  # a quarter's 执行率 is its progress over the schedule, not a plain ratio
@@ -522,16 +633,16 @@ _SHARE = re.compile(rf"占(?P<whole>[^,;:。%\d]{{0,12}}?的)?\s*(?:比重|比�
 def shares(text: Text) -> list[tuple[int, Finding]]:
     """Shares of the members of a known partition, stated in one paragraph, add up to 100%."""
     s = text.text
+    marks = _Marks(s)
     found: dict[tuple[tuple[str, ...], str], list[tuple[str, re.Match]]] = {}
     for m in _SHARE.finditer(s):
         if hedged(s, m.start("num"), m.end()) or not text.by_author(m.start("num"), m.end("num")):
             continue
-        floor = max([0] + [k + 1 for k in range(0, m.start()) if s[k] in "。;"])
-        before = s[floor:m.start()]
+        floor = marks.floor("。;", m.start())
         whole = (m["whole"] or "").strip("的 ")
         for partition in PARTITIONS:
             # the member the share belongs to: the last word of this partition before it
-            at = {word: before.rfind(word) for word in partition}
+            at = {word: marks.last(word, floor, m.start()) for word in partition}
             member = max(at, key=at.get)
             if at[member] >= 0:
                 found.setdefault((partition, whole), []).append((member, m))
@@ -563,9 +674,9 @@ _START = re.compile(r"年初|原|下达|批复|预算")
 def derived(text: Text) -> list[tuple[int, Finding]]:
     """“年初预算A万元，追加B万元，调减C万元，调整后为D万元”: D = A + B − C."""
     s, out = text.text, []
-    depth = depth_map(s)
+    marks = _Marks(s)
     for a, b in sentences(s):
-        amounts = [_amount_at(text, m, depth) for m in AMOUNT.finditer(s, a, b)]
+        amounts = [_amount_at(text, m, marks) for m in AMOUNT.finditer(s, a, b)]
         if None in amounts or len(amounts) < 3:
             continue
         for i, start in enumerate(amounts):

@@ -25,6 +25,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
+from ..assemble import MAX_LINE_CHARS
 from ..compute import NEEDS, Framework, Rate, Scores, score_indicator
 from ..findings import ERROR, NOTICE, NUMBERS, SCORES, WARNING, Finding
 from ..load import BY_PATH, Facts
@@ -629,26 +630,42 @@ def plain_f(value: Fraction) -> str:
 
 def _paragraphs(texts: list[_Text]) -> list[_Text]:
     """Lines joined into the paragraphs they belong to (a table row, heading or list item
-    stands alone), so that a sentence wrapped over two lines is read whole."""
-    out: list[_Text] = []
+    stands alone), so that a sentence wrapped over two lines is read whole.
+
+    The lines of a paragraph are gathered first and joined once: joining each onto the text
+    so far would copy the paragraph again for every line (quadratic in a long paragraph).
+    A paragraph is joined up to MAX_LINE_CHARS characters, the longest line a section may have
+    (real paragraphs have a few thousand); the lines after that start a new one, so the checks'
+    work per paragraph stays bounded however many lines run on without a blank line."""
+    groups: list[list[_Text]] = []
     joinable = False
+    size = 0
     for text in texts:
         if not text.text.strip():
             joinable = False
             continue
         alone = "|" in text.text or "\t" in text.text or bool(S.heading_subject(text.text, None))
-        if joinable and not alone:
-            last = out[-1]
-            out[-1] = _Text(last.text + text.text.strip(), last.sources + text.sources[:len(text.text.strip())],
-                            last.typed + text.typed[:len(text.text.strip())])
-            if len(text.text.strip()) != len(text.text):  # keep each character with its own line
-                lead = len(text.text) - len(text.text.lstrip())
-                out[-1].sources[len(last.text):] = text.sources[lead:lead + len(text.text.strip())]
-                out[-1].typed[len(last.text):] = text.typed[lead:lead + len(text.text.strip())]
+        if joinable and not alone and size + len(text.text) <= MAX_LINE_CHARS:
+            groups[-1].append(text)
+            size += len(text.text)
         else:
-            out.append(text)
+            groups.append([text])
+            size = len(text.text)
         joinable = not alone
-    return out
+    return [group[0] if len(group) == 1 else _joined(group) for group in groups]
+
+
+def _joined(group: list[_Text]) -> _Text:
+    """The first line as it is, each later one stripped, every character with its own line."""
+    first = group[0]
+    parts, sources, typed = [first.text], list(first.sources), list(first.typed)
+    for text in group[1:]:
+        stripped = text.text.strip()
+        lead = len(text.text) - len(text.text.lstrip())
+        parts.append(stripped)
+        sources += text.sources[lead:lead + len(stripped)]
+        typed += text.typed[lead:lead + len(stripped)]
+    return _Text("".join(parts), sources, typed)
 
 
 def check_arithmetic(file: str, texts: list[_Text]) -> list[Finding]:

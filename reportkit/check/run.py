@@ -463,19 +463,28 @@ def _silence(result: CheckResult, options: dict) -> None:
         lines = sources[finding.file]
         return lines[finding.line - 1] if finding.line <= len(lines) else ""
 
+    # A line's marks and what it contains are read once, not once for each of its findings
+    # (a long line with many figures would be read again for every one of them).
+    marks: dict[tuple[str | None, int | None], list[list[str]]] = {}
+    contains: dict[tuple[str, str | None, int | None], bool] = {}
+
     def silenced(finding: Finding) -> bool:
         if finding.severity == TODO or finding.blocks_build or finding.group in (FACTS, CONFIG):
             return False
-        source = line_of(finding)
-        for m in _NOQA.finditer(source):
-            words = [w for w in re.split(r"[,，、\s]+", m["words"] or "") if w]
+        where = (finding.file, finding.line)
+        if where not in marks:
+            marks[where] = [[w for w in re.split(r"[,，、\s]+", m["words"] or "") if w]
+                            for m in _NOQA.finditer(line_of(finding))]
+        for words in marks[where]:
             if not words or any(w in finding.message for w in words):
                 return True
         for entry in ignore:
             text, file = (entry, None) if isinstance(entry, str) else (entry.get("text"), entry.get("file"))
             if file and file != finding.file:
                 continue
-            if text and (text in source or text in finding.message):
+            if text and (text, *where) not in contains:
+                contains[(text, *where)] = text in line_of(finding)
+            if text and (contains[(text, *where)] or text in finding.message):
                 return True
         return False
 

@@ -25,11 +25,13 @@ from ..assemble import (
     Line,
     Rendered,
     check_pictures,
+    check_size,
     parse,
     parse_traced,
     render_lines,
     render_text,
     traced_env,
+    traced_line_of,
 )
 from ..compute import FOR_TEXT, NEEDS, zero_divisor
 from ..errors import ReportError
@@ -227,6 +229,11 @@ def check_sections(
         if problem:
             findings.append(problem)
             continue
+        try:  # the bounds build holds the section to, before anything parses it
+            check_size(source, rel)
+        except ReportError as exc:
+            findings.append(from_error(exc, SECTIONS, paths.root))
+            continue
         if not _COMMENT.sub("", source).strip():
             if section.optional:
                 findings.append(Finding(NOTICE, SECTIONS, f"{section.title}为空：{section.guidance}", rel))
@@ -251,6 +258,11 @@ def check_sections(
                 render_text(source, context, rel)
             except ReportError as exc:
                 findings.append(from_error(exc, SECTIONS, paths.root))
+            continue
+        try:
+            check_size("\n".join(line.text for line in lines.lines), rel, line_of=traced_line_of(lines.lines))
+        except ReportError as exc:
+            findings.append(from_error(exc, SECTIONS, paths.root))
             continue
         try:  # a damaged picture stops build: say so here too
             check_pictures(parse("\n".join(line.text for line in lines.lines)), path.parent, paths.root, rel, source)
