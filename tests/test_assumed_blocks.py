@@ -99,3 +99,8 @@ def test_the_zero_rule_spared_with_other_deductions(seed000: Path) -> None:
     )
     message = notices(seed000)["compliance.violations"].message
     assert message.endswith("“财务合规性”因此未被判为 0 分")
+
+
+def test_the_readme_says_so() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "不写 `petitions:`（信访）" in readme and "写明 `received: 0`、`violations: []` 即不再提示" in readme
