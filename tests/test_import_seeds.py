@@ -214,3 +214,5 @@ def test_seed002_self_evaluation_table_comes_back_as_targets(imported, tool: str
     assert [x.name for x in targets.indicators] == ["引航货轮数量", "生产服务业管理工作达标率",
                                                      "常规船舶单次引航生产工作完成时间", "年度支出预算"]
     assert targets.goals[0].actual == "（原表为空）" and "原表有 1 格为空" in result.summary
+    # the amounts as the table prints them, in 元 (not 9679.070878 万元)
+    assert data["targets"]["unit"] == "元" and data["targets"]["tasks"][0]["spent"] == Decimal("96790708.78")

@@ -179,3 +179,39 @@ def test_the_readme_example_in_yuan_loads(tmp_path: Path) -> None:
     assert "unit: 元" in readme and "''" in readme  # the unit key and the blank cell are documented
     task = _parse(tmp_path, block).targets.tasks[0]
     assert task.spent == Decimal("9679.070878")
+
+
+def test_the_importer_writes_yuan_as_the_table_has_them(tmp_path: Path) -> None:
+    from reportkit.importer.targets import TargetsReading, _yuan, targets_block
+
+    def reading(amount: str) -> TargetsReading:
+        r = TargetsReading()
+        r.tasks = [
+            {
+                "name": "人员支出",
+                "result": "已完成",
+                "budget": _yuan("98,835,000.00"),
+                "spent": _yuan(amount),
+            }
+        ]
+        r.goals = [{"expected": "目标", "actual": "完成"}]
+        r.indicators = [
+            {
+                "level": "产出指标",
+                "group": "数量指标",
+                "name": "件数",
+                "expected": "1",
+                "actual": "1",
+            }
+        ]
+        return r
+
+    block = "\n".join(targets_block(reading("96790708.78")))
+    assert (
+        "  unit: 元\n" in block and "budget: 98835000.00" in block and "spent: 96790708.78" in block
+    )
+    assert _parse(tmp_path, block.strip() + "\n").targets.tasks[0].spent == Decimal("9679.070878")
+    # a table with fractions of a 分 keeps 万元 (a 元 amount may have two decimals only)
+    block = "\n".join(targets_block(reading("96790708.785")))
+    assert "unit:" not in block and "spent: 9679.0708785" in block
+    assert _parse(tmp_path, block.strip() + "\n").targets.tasks[0].spent == Decimal("9679.0708785")

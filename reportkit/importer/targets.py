@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 from .docx import Item
 from .outline import nfkc
@@ -43,10 +44,15 @@ def _col(row: list[str], *words: str) -> int | None:
 
 
 def _yuan(text: str) -> Decimal | None:
+    """A 元 amount of the table as 万元, exactly (the decimal point moved by four places)."""
     try:
-        return (Decimal(_squash(text).replace(",", "")) / 10000).normalize()
+        value = Decimal(_squash(text).replace(",", ""))
     except InvalidOperation:
         return None
+    if not value.is_finite():
+        return None
+    sign, digits, exponent = value.as_tuple()
+    return Decimal((sign, digits, exponent - 4)).normalize()
 
 
 def is_targets_table(cells: list[list[str]]) -> bool:
@@ -142,19 +148,29 @@ def _text(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _amount(value: Decimal) -> str:
+def _amount(value: Decimal, in_yuan: bool) -> str:
+    if in_yuan:  # as the table printed it: 98835000.00
+        sign, digits, exponent = value.as_tuple()
+        return format(Decimal((sign, digits, exponent + 4)), ".2f")
     return format(value, "f")
 
 
+_AMOUNTS = ("budget", "budget_fiscal", "spent", "spent_fiscal")
+
+
 def targets_block(reading: TargetsReading) -> list[str]:
-    """The reading as the `targets:` block of facts.yaml."""
+    """The reading as the `targets:` block of facts.yaml: in 元 as the table has them (unit: 元),
+    unless an amount has more than two decimals of 元, then in 万元."""
     if not (reading.tasks and reading.goals and reading.indicators):
         return []
-    lines = ["", "# 导入时从原报告的“目标完成情况自评表”读出（金额已由元换算为万元）；新年度请改为本年的任务和指标：",
-             "targets:", "  tasks:"]
+    amounts = [t[k] for t in reading.tasks for k in _AMOUNTS if k in t]
+    in_yuan = all((Fraction(v) * 1_000_000).denominator == 1 for v in amounts)  # whole 分
+    how = "金额按原表以元填写" if in_yuan else "金额已由元换算为万元"
+    lines = ["", f"# 导入时从原报告的“目标完成情况自评表”读出（{how}）；新年度请改为本年的任务和指标：",
+             "targets:", *(["  unit: 元"] if in_yuan else []), "  tasks:"]
     for t in reading.tasks:
         bits = [f"name: {_text(t['name'])}", f"result: {_text(t['result'])}"]
-        bits += [f"{k}: {_amount(t[k])}" for k in ("budget", "budget_fiscal", "spent", "spent_fiscal") if k in t]
+        bits += [f"{k}: {_amount(t[k], in_yuan)}" for k in _AMOUNTS if k in t]
         lines.append("    - {" + ", ".join(bits) + "}")
     lines.append("  goals:")
     lines += [f"    - {{expected: {_text(g['expected'])}, actual: {_text(g['actual'])}}}" for g in reading.goals]
