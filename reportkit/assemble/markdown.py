@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -71,8 +73,31 @@ def recognise_literal_headings(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+# Parsed sections by text, most recently used last: the preview rebuilds at every save and
+# only the saved section's text is new. Tokens are never changed after parsing (renderers and
+# checks only read them), so one list serves every build of the same text.
+_PARSED: OrderedDict[str, list[Token]] = OrderedDict()
+_PARSED_CHARS = 4_000_000  # characters of text kept, over all entries
+_parsed_chars = 0
+_parsed_lock = threading.Lock()  # the library may be called from several threads
+
+
 def parse(text: str) -> list[Token]:
-    return recognise_literal_headings(parser().parse(text))
+    global _parsed_chars
+    with _parsed_lock:
+        tokens = _PARSED.get(text)
+        if tokens is not None:
+            _PARSED.move_to_end(text)
+            return tokens
+    tokens = recognise_literal_headings(parser().parse(text))
+    if len(text) <= _PARSED_CHARS:
+        with _parsed_lock:
+            if text not in _PARSED:
+                _PARSED[text] = tokens
+                _parsed_chars += len(text)
+            while _parsed_chars > _PARSED_CHARS:
+                _parsed_chars -= len(_PARSED.popitem(last=False)[0])
+    return tokens
 
 
 def item_number(item: Token, previous: int) -> int:
