@@ -47,10 +47,15 @@ def _units(value: Number, decimals: int, mode: str) -> int:
     return -units if numerator < 0 else units
 
 
+def _scaled(units: int, decimals: int) -> Decimal:
+    """units × 10**-decimals, exactly: read from its digits, so that no context precision
+    (28 digits by default, which Decimal.scaleb applies) can round a long amount."""
+    return Decimal(f"{units}E{-decimals}")
+
+
 def quantize(value: Number, decimals: int = 2, mode: str = "truncate") -> Decimal:
     """Round an exact value to `decimals` places by the named policy (truncate or half_up)."""
-    # Exact: build the Decimal from its digits, so no context precision can round it.
-    return Decimal(_units(value, decimals, mode)).scaleb(-decimals)
+    return _scaled(_units(value, decimals, mode), decimals)
 
 
 def plain(value: Decimal) -> str:
@@ -66,7 +71,7 @@ def money(value: Number, decimals: int = 2) -> str:
 
 def percent(rate: Number, decimals: int = 2) -> str:
     """A rate (0.9429) as a percentage string (94.29%); a whole percentage as the seeds write it (100%)."""
-    value = Decimal(_units(rate, decimals + 2, "half_up")).scaleb(-decimals)  # rate × 100
+    value = _scaled(_units(rate, decimals + 2, "half_up"), decimals)  # rate × 100
     if value == value.to_integral_value():
         return f"{value:.0f}%"
     return f"{value:.{decimals}f}%"

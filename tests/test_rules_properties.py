@@ -153,6 +153,17 @@ def test_rounding_agrees_with_decimals_own_quantize(x: Decimal, decimals: int) -
     assert Decimal(percent(x, decimals).removesuffix("%")) == (x * 100).quantize(step, ROUND_HALF_UP, wide)
 
 
+@NO_DEADLINE
+@given(st.integers(min_value=-10**32, max_value=10**32), st.integers(min_value=0, max_value=6))
+def test_rounding_is_exact_for_amounts_longer_than_the_decimal_context(n: int, places: int) -> None:
+    # 28 significant digits is Decimal's default precision; an amount may be longer.
+    x = Decimal(n).scaleb(-places - 1, decimal.Context(prec=60))
+    step = Decimal(1).scaleb(-places)
+    wide = decimal.Context(prec=80)
+    assert quantize(x, places, "half_up") == x.quantize(step, ROUND_HALF_UP, wide)
+    assert quantize(x, places, "truncate") == x.quantize(step, ROUND_DOWN, wide)
+
+
 # --- 预算执行率 -----------------------------------------------------------------------------
 
 cents = st.integers(min_value=0, max_value=10**7).map(lambda n: Decimal(n) / 100)
