@@ -123,8 +123,11 @@ def targets_rows(work: Path, n: int) -> None:
 
 
 def long_paragraph(work: Path, n: int) -> None:
+    """One paragraph of n KiB, wrapped over lines of ten sentences (a line may hold 20,000
+    characters at most: the README's input limits)."""
     sentence = "全年调整后预算执行情况良好，资金使用规范，各项工作按计划推进。"
-    _append(work, "2-3-履职绩效情况.md", sentence * (n * 1024 // len(sentence.encode())))
+    count = n * 1024 // len(sentence.encode())
+    _append(work, "2-3-履职绩效情况.md", "\n".join(sentence * 10 for _ in range(count // 10)))
 
 
 LARGE = {
