@@ -105,6 +105,8 @@ CASES: list[tuple[str, Callable[[Path], None]]] = [
     ("template-unknown-placeholder", template("{{ title }}", "{{ titel }}")),
     ("template-without-endfor", template("{%p endfor %}", "")),
     ("template-unknown-tag", template("{%p if toc %}", "{%p iff toc %}")),
+    ("template-body-without-p", template("{{p block.body }}", "{{ block.body }}")),
+    ("template-without-body", template("{{p block.body }}", "")),
     ("authorized-zero", facts_line("authorized", "0")),
     ("plan-zero", facts_line("plan", "0")),
     ("deduct-above-points", replace(FACTS, "      deduct: 0.5\n", "      deduct: 9\n")),
@@ -239,6 +241,8 @@ def test_template_messages(pristine: Path, tmp_path: Path) -> None:
         ("template-unknown-placeholder", "使用了未知的占位符：titel"),
         ("template-without-endfor", "占位符有语法错误：缺少 {%p endfor %}"),
         ("template-unknown-tag", "未知的控制语句“iff”"),
+        ("template-body-without-p", "写成 {{p 名称 }}（带 p）：写的是“{{ block.body }}”"),
+        ("template-without-body", "模板缺少占位符 {{p block.body }}"),
     ):
         root = tmp_path / name
         shutil.copytree(pristine, root)

@@ -22,6 +22,11 @@ TEMPLATE_NAMES = frozenset({
     "annex_title", "annex_mark", "annex_table", "annex_notes", "targets_title", "targets_table",
 })
 HELP = "模板占位符见 templates/README.md"
+# Placeholders that insert generated paragraphs or tables: written {{p name }}, in a paragraph of their own.
+BODIES = ("block.body", "intro", "toc", "annex.head", "annex.table", "annex.after", "annex_table", "annex_notes",
+          "targets_table")
+_BODY_WITHOUT_P = re.compile(r"\{\{-?\s*(" + "|".join(re.escape(b) for b in BODIES) + r")\s*-?\}\}")
+_BLOCK_BODY = re.compile(r"\{\{p\s+block\.body\s*\}\}")
 
 
 def check_placeholders(path: Path, shown: str) -> None:
@@ -32,6 +37,7 @@ def check_placeholders(path: Path, shown: str) -> None:
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
     from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
     from docxtpl import DocxTemplate
     from jinja2 import TemplateSyntaxError, meta
     from jinja2.sandbox import SandboxedEnvironment
@@ -51,6 +57,15 @@ def check_placeholders(path: Path, shown: str) -> None:
     except TemplateSyntaxError as exc:  # the XML is one long line: its line number tells the author nothing
         raise ReportError(f"模板“{shown}”的占位符有语法错误：{_chinese(exc)}", file=path,
                           expected=HELP + "；{{ 名称 }}、{%p … %} 的括号须成对，每个 for、if 都有 endfor、endif") from None
+    texts = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in document._element.body.iter(qn("w:p"))]
+    for text in texts:
+        found = _BODY_WITHOUT_P.search(text)
+        if found:  # the renderer's own words (render/docx/render.py), with what was written
+            raise ReportError(f"模板中插入正文、表格的占位符须单独成段，并写成 {{{{p 名称 }}}}（带 p）：写的是“{found.group(0)}”",
+                              file=path, expected=HELP)
+    if not any(_BLOCK_BODY.search(text) for text in texts):  # every report has sections
+        raise ReportError("模板缺少占位符 {{p block.body }}，各章节的正文没有写入报告", file=path,
+                          expected=HELP + "；在 {%p for block in blocks %} 循环中单独一段写 {{p block.body }}")
     unknown = sorted(names - TEMPLATE_NAMES)
     if unknown:
         raise ReportError(f"模板“{shown}”使用了未知的占位符：{'、'.join(unknown)}", file=path,
