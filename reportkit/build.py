@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import Report, load_report
-from .errors import ReportError
+from .errors import ReportError, os_reason
 from .load import Paths
 from .render import scores_to_json, write_html
 
@@ -111,11 +111,15 @@ def _write_all(targets: dict[Path, Callable[[Path], None]], staged: dict[Path, P
     out = next(iter(targets)).parent
     try:
         for target, writer in targets.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            os.close(fd)
-            staged[target] = Path(tmp)
-            writer(Path(tmp))
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+                os.close(fd)
+                staged[target] = Path(tmp)
+                writer(Path(tmp))
+            except OSError as exc:  # no permission, a full disk
+                raise ReportError(f"无法写入输出文件（{os_reason(exc)}）", file=target,
+                                  expected="一个可以写入的 build/ 文件夹") from None
         mode = 0o666 & ~_umask()  # mkstemp makes 0600 files; outputs are ordinary files
         pending = {}
         for target, tmp in staged.items():
@@ -139,6 +143,9 @@ def build(root: Path, template: Path | None = None, pdf: bool = False, out: Path
         if find_soffice() is None:  # fail before any work, with the install hint
             raise ReportError(PDF_MISSING, expected=PDF_HINT)
     out = Path(out) if out is not None else Paths(Path(root)).build
+    if out.exists() and not out.is_dir():
+        raise ReportError("输出位置是一个文件，不是文件夹", file=out,
+                          expected=f"删除或改名这个文件，reportkit 会新建 {out.name}/ 文件夹存放报告")
     notes = recover(out)  # first: a failed build below still leaves a complete set
     report = _load_finished(root)
     template = template or _configured_template(report)
@@ -163,17 +170,17 @@ def _load_finished(root: Path) -> Report:
         report = load_report(root)
     except ReportError as exc:
         if exc.key != "previous":  # last year's report is broken: its to-dos here would hide why
-            _require_finished(root)
+            _require_finished(root, failed=True)  # the to-dos, unless check finds errors too
         raise
     if any(b.source and not b.markdown.strip() for b in report.blocks):
         _require_finished(root)
     return report
 
 
-def _require_finished(root: Path) -> None:
+def _require_finished(root: Path, failed: bool = False) -> None:
     from .check import require_finished
 
-    require_finished(root)
+    require_finished(root, failed=failed)
 
 
 def _configured_template(report: Report) -> Path | None:

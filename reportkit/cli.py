@@ -34,6 +34,13 @@ _ARGPARSE_WORDS = (
     ("invalid choice", "无效的选项"),
     ("choose from", "可选"),
     ("invalid int value", "需要整数"),
+    ("invalid float value", "需要数字"),
+    ("invalid Path value", "需要路径"),
+    ("ambiguous option", "选项不明确"),
+    ("could match", "可能是"),
+    ("not allowed with argument", "不能与此参数同时使用"),
+    ("expected at least one argument", "至少需要一个值"),
+    ("ignored explicit argument", "不接受值"),
     ("expected one argument", "需要一个值"),
     ("argument ", "参数 "),
 )
@@ -44,8 +51,24 @@ class _Formatter(argparse.HelpFormatter):
         return super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
 
+# What the usage line and the help call an argument's value, where its command names none
+# (argparse would show the destination in capitals: --year YEAR, --port PORT).
+METAVARS = {
+    "dir": "目录", "docx": "Word文件", "framework": "编号", "year": "年度", "unit": "名称", "level": "层级",
+    "kind": "类型", "outline": "提纲", "out": "目录", "output": "文件", "jobs": "进程数", "timeout": "秒数",
+    "port": "端口", "host": "地址", "template": "模板",
+}
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with its own words in Chinese."""
+
+    def add_argument(self, *names, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        if "metavar" not in kwargs and kwargs.get("action") in (None, "store"):
+            dest = kwargs.get("dest") or max(names, key=len).lstrip("-").replace("-", "_")
+            if dest in METAVARS:
+                kwargs["metavar"] = METAVARS[dest]
+        return super().add_argument(*names, **kwargs)
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         kwargs.setdefault("formatter_class", _Formatter)

@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
-from ..errors import ReportError
+from ..errors import ReportError, os_reason
 
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 _ENDS = {  # format: (what the file starts with, what a complete file ends with)
@@ -32,7 +32,7 @@ def picture_problem(path: Path) -> str | None:
             handle.seek(max(path.stat().st_size - 64, 0))
             tail = handle.read()
     except OSError as exc:
-        return f"无法读取（{exc.strerror}）"
+        return f"无法读取（{os_reason(exc)}）"
     if not head.startswith(starts):
         return f"不是 {path.suffix.lower()[1:].upper()} 图片（文件内容与扩展名不符）"
     if end not in tail[-len(end) - 32:]:  # JPEG and GIF may carry a few bytes after their end mark

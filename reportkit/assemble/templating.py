@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import inspect
 import math
+import re
 import threading
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -353,8 +354,51 @@ _SYNTAX = (
 )
 
 
+_ENDS = {"endif": "{% if %}", "endfor": "{% for %}", "else": "{% if %} 或 {% for %}", "elif": "{% if %}",
+         "endset": "{% set %}", "endraw": "{% raw %}"}
+
+
+def _tags(message: str) -> list[str]:
+    """The tags Jinja says it was looking for: "… the following tags: 'endfor' or 'else'."."""
+    found = re.search(r"looking for the following tags: (.*?)\. The innermost", message)
+    return re.findall(r"'(\w+)'", found.group(1)) if found else []
+
+
+def _named(message: str) -> str | None:
+    """What Jinja's message is about, from its own words (None: the table above says it)."""
+    tag = re.match(r"Encountered unknown tag '(\w+)'", message)
+    wanted = _tags(message)
+    innermost = re.search(r"innermost block that needs to be closed is '(\w+)'", message)
+    if tag and wanted and innermost:
+        return (f"{{% {innermost.group(1)} %}} 块中此处应是 " + " 或 ".join(f"{{% {t} %}}" for t in wanted)
+                + f"，写的却是 {{% {tag.group(1)} %}}")
+    if tag and tag.group(1) in _ENDS:
+        return f"{{% {tag.group(1)} %}} 之前没有与它对应的 {_ENDS[tag.group(1)]}"
+    if message.lower().startswith("unexpected end of template") and innermost:
+        return f"{{% {innermost.group(1)} %}} 块没有结束：缺少 {{% {wanted[-1] if wanted else 'end'} %}}"
+    if message.startswith("unexpected end of template, expected 'end of print statement'"):
+        return "{{ 没有闭合：缺少 }}"
+    if message.startswith("unexpected end of template, expected 'end of statement block'"):
+        return "{% 没有闭合：缺少 %}"
+    if message.startswith("Missing end of comment tag"):
+        return "注释 {# 没有闭合：缺少 #}"
+    char = re.match(r"""unexpected char (['"])(.+?)\1 at \d+""", message)
+    if char:
+        quote = "（引号没有闭合？）" if char.group(2) in "'\"" else ""
+        return f"{{{{ }}}} 或 {{% %}} 中不能出现字符“{char.group(2)}”{quote}"
+    if message.startswith("Expected an expression"):
+        return "此处缺少表达式（如名称或数字）"
+    other = re.fullmatch(r"unexpected '(.)'", message)
+    if other and other.group(1) not in "})]":
+        return f"此处不能出现“{other.group(1)}”"
+    return None
+
+
 def syntax_message(message: str) -> str:
     """A Jinja syntax message in Chinese (the tag it names is kept)."""
+    named = _named(message)
+    if named:
+        return named
     lowered = message.lower()
     for english, chinese in _SYNTAX:
         if english.lower() in lowered:
@@ -483,6 +527,13 @@ def render_text(source: str, context: dict[str, Any], file: str) -> str:
         raise
     except UndefinedError as exc:
         name = _undefined_name(exc)
+        element = re.fullmatch(r"'?(\w+) object'? has no element (.+)", str(exc.message or ""))
+        if element:  # quarters[9]: a list (or a text) shorter than the index written
+            raise ReportError(
+                f"下标 [{element.group(2)}] 超出了范围：{_KINDS.get(element.group(1), '这个值')}没有这一项",
+                file=file, line=_line_of(exc, file),
+                expected="从 0 开始的下标，如 quarters[0] 到 quarters[3]（四个季度）",
+            ) from None
         close = suggest(name, known_names(context))
         hint = f"；是否应为 {{{{ {close} }}}}？" if close else ""
         raise ReportError(
@@ -536,6 +587,9 @@ def known_names(context: dict[str, Any], prefix: str = "") -> list[str]:
         if isinstance(value, dict) and len(names) < 5000:
             names += known_names(value, name + ".")
     return names
+
+
+_KINDS = {"list": "这个列表", "tuple": "这个列表", "str": "这段文字"}
 
 
 def _undefined_name(exc: UndefinedError) -> str:

@@ -32,11 +32,9 @@ def is_report(path: Path) -> bool:
 
 def _from_list(path: Path) -> list[Path]:
     """A list file: one report folder per line, relative to the list file; # starts a comment."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReportError(f"无法读取目录清单（{exc.__class__.__name__}）", file=path,
-                          expected="UTF-8 文本文件，每行一个报告目录") from None
+    from ..load import read_text
+
+    text = read_text(path, kind="目录清单")  # a GBK file, a binary file, a pipe: said with the line
     lines = text.splitlines()
     if len(lines) > MAX_LIST_LINES:
         raise ReportError(f"目录清单超过 {MAX_LIST_LINES} 行", file=path)

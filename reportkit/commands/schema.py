@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ReportError
+from ..errors import ReportError, os_reason
 from ..load import SCHEMA_FILE, schema_json, write_text_atomic
 
 NAME = "schema"
@@ -37,6 +37,6 @@ def run(args) -> int:  # noqa: ANN001
     try:
         write_text_atomic(args.output, text)
     except OSError as exc:
-        raise ReportError(f"无法写入（{exc.strerror}）", file=args.output) from None
+        raise ReportError(f"无法写入（{os_reason(exc)}）", file=args.output) from None
     print(f"已写入：{args.output}")
     return 0

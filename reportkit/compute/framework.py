@@ -470,8 +470,10 @@ def parse_framework(data: Any, located: Located) -> Framework:
                         f"{ipath}.parts", f"各评分项分值之和等于 {plain_f(iweight)}",
                     )
                 zero_if = iraw.get("zero_if")
-                if zero_if is not None and zero_if not in names_of_kind("texts"):
-                    raise reader.fail(f"{where}：zero_if 引用了未知的事实“{zero_if}”", f"{ipath}.zero_if",
+                if zero_if is not None and (not isinstance(zero_if, str) or zero_if not in names_of_kind("texts")):
+                    problem = (f"zero_if 引用了未知的事实“{zero_if}”" if isinstance(zero_if, str)
+                               else "zero_if 应是一个事实的名称（一段文字），写的是列表或键值对")
+                    raise reader.fail(f"{where}：{problem}", f"{ipath}.zero_if",
                                       "文字列表类事实：" + "、".join(sorted(names_of_kind("texts"))))
                 standard = reader.text(iraw, "standard", where, ipath)
                 reader.stated_points(iname, standard, iweight, ipath)

@@ -16,7 +16,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ReportError
+from ..errors import ReportError, broken_file_reason
 
 MAX_BYTES = 200 * 1024 * 1024
 MAX_PART_BYTES = 100 * 1024 * 1024  # one part (a picture) unpacked
@@ -93,7 +93,8 @@ def check_docx(path: Path) -> None:
                 raise ReportError("这是 zip 文件，但其中没有 word/document.xml，不是 Word 文档", file=path, expected=SAVE_AS)
             broken = _check_parts(archive, path)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
-        raise ReportError(f"文件已损坏，无法作为 .docx 打开（{type(exc).__name__}）", file=path, expected=SAVE_AS) from None
+        raise ReportError(f"文件已损坏，无法作为 .docx 打开（{broken_file_reason(exc)}）", file=path,
+                          expected=SAVE_AS) from None
     if broken is not None:
         raise ReportError(f"文件已损坏：其中的“{broken}”校验失败", file=path, expected=SAVE_AS)
 

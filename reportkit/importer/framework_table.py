@@ -9,12 +9,11 @@ column. Which column is what is read from those labels.
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ..errors import ReportError
+from ..errors import ReportError, broken_file_reason
 
 MAX_TABLE_BYTES = 50 * 1024 * 1024  # a bureau's table is a few hundred KiB
 MAX_ROWS = 2000
@@ -117,12 +116,11 @@ def _check_size(path: Path) -> None:
 
 def _docx(path: Path) -> Table:
     import docx
-    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ReportError(f"无法读取 Word 文件“{path.name}”：文件已损坏、加密或不是 .docx（{type(exc).__name__}）",
+    except Exception as exc:  # noqa: BLE001 - python-docx on a broken file raises almost anything
+        raise ReportError(f"无法读取 Word 文件“{path.name}”：文件已损坏、加密或不是 .docx（{broken_file_reason(exc)}）",
                           file=path, expected="用 Word 或 WPS 另存为 .docx 后再导入") from None
     best = None
     for table in document.tables:
@@ -142,8 +140,8 @@ def _xlsx(path: Path):  # noqa: ANN202 - yields (sheet name, grid, hidden column
 
     try:
         book = openpyxl.load_workbook(str(path), data_only=True, read_only=False)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
-        raise ReportError(f"无法读取 Excel 文件“{path.name}”：文件已损坏、设了打开密码或不是 .xlsx（{type(exc).__name__}）",
+    except Exception as exc:  # noqa: BLE001 - openpyxl on a broken file raises almost anything
+        raise ReportError(f"无法读取 Excel 文件“{path.name}”：文件已损坏、设了打开密码或不是 .xlsx（{broken_file_reason(exc)}）",
                           file=path, expected="去掉打开密码，用 Excel 或 WPS 另存为 .xlsx 后再导入") from None
     for sheet in book.worksheets:
         merged = {}
@@ -172,7 +170,7 @@ def _xls(path: Path):  # noqa: ANN202 - yields (sheet name, grid, hidden columns
     try:
         book = xlrd.open_workbook(str(path), formatting_info=True)
     except Exception as exc:  # noqa: BLE001 - xlrd raises many kinds for a broken or encrypted file
-        raise ReportError(f"无法读取 Excel 文件“{path.name}”：文件已损坏、设了打开密码或不是 .xls（{type(exc).__name__}）",
+        raise ReportError(f"无法读取 Excel 文件“{path.name}”：文件已损坏、设了打开密码或不是 .xls（{broken_file_reason(exc)}）",
                           file=path, expected="去掉打开密码，用 Excel 或 WPS 另存为 .xlsx 后再导入") from None
     for sheet in book.sheets():
         merged = {}

@@ -186,6 +186,8 @@ class _Reader:
              default: str = "", placeholders_ok: bool = True) -> str:
         kpath = f"{path}.{key}" if path else key
         if key not in node or node[key] is None:
+            if required and key in node:  # written but left empty: its own line
+                raise self.fail(f"{where}：“{key}”是空的", kpath, "一段文字")
             if required:
                 raise self.fail(f"{where}：缺少“{key}”", path or key, "一段文字")
             return default
@@ -306,7 +308,8 @@ class _Reader:
                 raise self.fail(f"{where}：生成的章（generated: true）不能再分节", f"{path}.sections",
                                 "去掉 sections，或去掉 generated")
             if not template.strip():
-                raise self.fail(f"{where}：生成的章（generated: true）缺少“template”", path,
+                raise self.fail(f"{where}：生成的章（generated: true）缺少“template”",
+                                f"{path}.template" if "template" in raw else path,
                                 "template: 生成的文字，可用 {{ }} 引用事实和得分，如 {{ total }}")
         else:
             raw_sections = raw.get("sections")
@@ -545,4 +548,6 @@ def outline_for(paths, facts, options: dict) -> Outline:  # noqa: ANN001 - Paths
     except ReportError as exc:
         if exc.file is None or exc.key == key:  # the reference itself is wrong: point at it
             exc.file, exc.line = str(where), line
+        else:  # a mistake inside the file: say too where it was chosen (facts.yaml as an outline …)
+            exc.message += f"（{where}:{line} 的 {key} 选用了这个提纲文件）"
         raise

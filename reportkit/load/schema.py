@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..errors import ReportError, os_reason
 from .facts_schema import (
     ADJUSTMENT_ALIASES,
     ASSESSMENT_BLOCKS,
@@ -243,9 +244,15 @@ def schema_json() -> str:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file beside the target, so a failure leaves no half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write through a temporary file beside the target, so a failure leaves no half file.
+    A target that cannot be written (a folder, no permission, a full disk) is a ReportError."""
+    if path.is_dir():
+        raise ReportError("这是一个文件夹，不能写成文件", file=path, expected="一个文件的路径，如 草稿.yaml")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise ReportError(f"无法写入文件（{os_reason(exc)}）", file=path, expected="一个可以写入的位置") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -253,6 +260,8 @@ def write_text_atomic(path: Path, text: str) -> None:
         os.umask(mask)
         os.chmod(tmp, 0o666 & ~mask)  # mkstemp's 0600 would hide the file from colleagues on a shared drive
         os.replace(tmp, path)
+    except OSError as exc:
+        raise ReportError(f"无法写入文件（{os_reason(exc)}）", file=path, expected="一个可以写入的位置") from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

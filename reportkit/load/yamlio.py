@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import ReportError
+from ..errors import ReportError, os_reason
 
 
 class Located:
@@ -225,7 +225,7 @@ def read_text(path: Path, *, root: Path | None = None, limit: int = MAX_TEXT_BYT
     except FileNotFoundError:
         raise ReportError("文件不存在", file=path) from None
     except OSError as exc:
-        raise ReportError(f"无法读取文件（{exc.strerror}）", file=path) from None
+        raise ReportError(f"无法读取文件（{os_reason(exc)}）", file=path) from None
     if not stat.S_ISREG(info.st_mode):
         raise ReportError("不是普通文件（是目录、命名管道或设备），不会读取", file=path, expected="一个普通的文本文件")
     if root is not None:
@@ -237,11 +237,20 @@ def read_text(path: Path, *, root: Path | None = None, limit: int = MAX_TEXT_BYT
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise ReportError(f"无法读取文件（{exc.strerror}）", file=path) from None
+        raise ReportError(f"无法读取文件（{os_reason(exc)}）", file=path) from None
     if len(data) > limit:
         raise ReportError(f"{kind}过大", file=path, expected=f"不超过 {limit // 1024 // 1024} MB")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReportError("文件是 UTF-16 编码（记事本所说的“Unicode”），请在编辑器中另存为 UTF-8", file=path,
+                          expected="UTF-8 编码")
     if b"\x00" in data[:8192]:
-        raise ReportError("这是二进制文件，不是文本文件", file=path, expected="UTF-8 文本") from None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = ""
+        if not text or len(_CONTROL.findall(text)) * 10 > len(text):  # mostly control bytes: not text
+            raise ReportError("这是二进制文件，不是文本文件", file=path, expected="UTF-8 文本") from None
+        _refuse_characters(text, path, _CONTROL)  # a text file with a stray NUL: its line and column
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -298,6 +307,38 @@ def _colon_error(path: Path, line: int) -> ReportError:
                        expected="键: 值，如 spent: 16619.26")
 
 
+def _long_quote(text: str, until: int | None) -> tuple[int, int] | None:
+    """A quoted value that runs over several lines and ends at or before line `until`: in a
+    facts, framework or outline file almost always a quote left open (first and last line)."""
+    if not until:
+        return None
+    found = None
+    loader = _Loader(text)
+    try:
+        while True:
+            token = loader.get_token()
+            if token is None:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'"):
+                first, last = token.start_mark.line + 1, token.end_mark.line + 1
+                if first < last <= until:
+                    found = (first, last)
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return found
+
+
+def _stray_marker(text: str, line: int | None) -> int | None:
+    """The line of a "..." or "%…" above `line` that ended the document early."""
+    rows = text.splitlines()[: line or 0]
+    for number in range(len(rows), 0, -1):
+        if rows[number - 1].startswith(("...", "%")):
+            return number
+    return None
+
+
 def load_yaml(path: Path, text: str | None = None) -> tuple[Any, Located]:
     """Load one YAML document; return the data and the line of every key. `text`: the file's
     text when the caller has read it already (with read_yaml_text)."""
@@ -329,6 +370,17 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[Any, Located]:
             # An unclosed [ or {: PyYAML notices on a later line; the mistake is where it opened.
             problem += f"（第 {opened} 行开始的括号到第 {line} 行仍未闭合）"
             line = opened
+        elif (exc.context or "").startswith("while scanning a quoted scalar") and opened and line and opened < line:
+            problem += f"（第 {opened} 行开始的引号到第 {line} 行仍未闭合）"  # the same for a quote
+            line = opened
+        elif (quoted := _long_quote(text, line)) is not None:
+            # A quote left open closed only at a later quote: the error shows up there.
+            problem = (f"第 {quoted[0]} 行开始的引号直到第 {quoted[1]} 行才闭合，多半是少写了一个引号"
+                       f"（第 {line} 行因此无法解析：{problem}）")
+            line = quoted[0]
+        elif "expected <document start>" in (exc.problem or "") and (stray := _stray_marker(text, line)):
+            problem = "文件中间出现了文档结束符 ... 或以 % 开头的指令行（请删除，或给文字加引号）"
+            line = stray
         raise ReportError(f"YAML 语法错误：{problem}", file=path, line=line, expected="合法的 YAML") from None
     except yaml.YAMLError:
         raise ReportError("YAML 无法解析（文件已损坏？）", file=path, expected="合法的 YAML") from None

@@ -44,7 +44,7 @@ from urllib.parse import unquote
 
 from ..assemble import Report, load_report
 from ..check import check_report
-from ..errors import ReportError
+from ..errors import ReportError, os_reason
 from ..findings import Finding
 from ..load import CONFIG_FILE, all_sections, find_root
 from ..render import (
@@ -509,13 +509,17 @@ class PreviewServer:
 
     def start(self) -> PreviewServer:
         find_root(self.root)  # not a report folder at all: stop here with the message
+        if isinstance(self.port, bool) or not isinstance(self.port, int) or not 0 <= self.port <= 65535:
+            raise ReportError(f"端口“{self.port}”超出范围", key="--port",
+                              expected="1–65535 之间的端口，或 --port 0 自动选择")
         try:
             server = _Server((self.host, self.port), _Handler)
         except (OSError, OverflowError) as exc:
             if getattr(exc, "errno", None) == errno.EADDRINUSE:
-                raise ReportError(f"端口 {self.port} 已被占用", expected="用 --port 指定其他端口，或 --port 0 自动选择") from None
-            raise ReportError(f"无法在 {self.host}:{self.port} 上启动预览：{getattr(exc, 'strerror', None) or exc}",
-                              expected="本机的一个地址和 1–65535 之间的端口") from None
+                raise ReportError(f"端口 {self.port} 已被占用", key="--port",
+                                  expected="用 --port 指定其他端口，或 --port 0 自动选择") from None
+            raise ReportError(f"无法在 {self.host}:{self.port} 上启动预览：{os_reason(exc)}", key="--host",
+                              expected=f"本机的一个地址（默认 {LOOPBACK}）") from None
         self.draft = Draft(self.root, self.log)
         port = server.server_address[1]
         server.draft = self.draft
