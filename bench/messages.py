@@ -91,8 +91,12 @@ class Result:
 # ---------------------------------------------------------------- what a message must not hold
 
 _ASCII_BY_NATURE = [
-    r"\{\{.*?\}\}", r"\{%.*?%\}", r"\{#.*?#\}",  # template syntax a message shows
-    r"“[^”]*”", r"‘[^’]*’", r"「[^」]*」",  # the author's own text, quoted
+    r"\{\{.*?\}\}",
+    r"\{%.*?%\}",
+    r"\{#.*?#\}",  # template syntax a message shows
+    r"“[^”]*”",
+    r"‘[^’]*’",
+    r"「[^」]*」",  # the author's own text, quoted
     r"`[^`]*`",
     r"https?://\S+",
     r"\breportkit(?: [a-z][a-z_]*)*",  # a command line a message proposes
@@ -150,9 +154,18 @@ def message_lines(case: Case, out: str, err: str) -> list[str]:
     if command == "check" and "--json" in case.argv:
         try:
             for finding in json.loads(out).get("findings", []):
-                where = f"{finding.get('file') or ''}:{finding.get('line')}" if finding.get("line") else (
-                    finding.get("file") or "")
-                lines.append(where + " " + " ".join(str(finding.get(k) or "") for k in ("message", "expected", "suggestion")))
+                where = (
+                    f"{finding.get('file') or ''}:{finding.get('line')}"
+                    if finding.get("line")
+                    else (finding.get("file") or "")
+                )
+                lines.append(
+                    where
+                    + " "
+                    + " ".join(
+                        str(finding.get(k) or "") for k in ("message", "expected", "suggestion")
+                    )
+                )
         except (ValueError, AttributeError):
             lines.append(out[:300])
     return [ln for ln in lines if ln.strip()]
@@ -184,8 +197,10 @@ def judge(result: Result) -> None:
         elif case.line:
             named = {int(n) for n in re.findall(re.escape(name) + r":(\d+)", text)}
             if named and case.line not in named:
-                flags["wrongline"] = f"line {case.line} expected: " + next(
-                    (ln for ln in lines if f"{name}:" in ln), "")[:300]
+                flags["wrongline"] = (
+                    f"line {case.line} expected: "
+                    + next((ln for ln in lines if f"{name}:" in ln), "")[:300]
+                )
     if code == 2 and not lines:
         flags["nofile"] = "（退出码 2，没有任何消息）"
 
@@ -213,12 +228,17 @@ def set_value(text: str, lines: dict[str, int], path: str, value: str) -> tuple[
     if path in lines:
         n = lines[path] - 1
         row = rows[n]
-        flow = re.search(r"([{,]\s*)" + re.escape(key) + r"(\s*:\s*)(\[[^\]]*\]|\{[^}]*\}|\"[^\"]*\"|[^,}\]]*)", row)
+        flow = re.search(
+            r"([{,]\s*)" + re.escape(key) + r"(\s*:\s*)(\[[^\]]*\]|\{[^}]*\}|\"[^\"]*\"|[^,}\]]*)",
+            row,
+        )
         block = re.match(r"^(\s*(?:-\s+)?)" + re.escape(key) + r"\s*:", row)
         if block:
             indent = len(block.group(1))  # the key's column: its value's lines lie deeper
             end = n + 1
-            while end < len(rows) and (not rows[end].strip() or len(rows[end]) - len(rows[end].lstrip()) > indent):
+            while end < len(rows) and (
+                not rows[end].strip() or len(rows[end]) - len(rows[end].lstrip()) > indent
+            ):
                 end += 1
             while end > n + 1 and not rows[end - 1].strip():
                 end -= 1
@@ -226,7 +246,9 @@ def set_value(text: str, lines: dict[str, int], path: str, value: str) -> tuple[
             return "\n".join(rows), n + 1
         if flow:
             start, stop = flow.span(3)
-            rows[n] = row[:start] + (" " if not flow.group(2).endswith(" ") else "") + value + row[stop:]
+            rows[n] = (
+                row[:start] + (" " if not flow.group(2).endswith(" ") else "") + value + row[stop:]
+            )
             return "\n".join(rows), n + 1
         raise LookupError(path)
     head, _, _ = path.rpartition(".")
@@ -293,67 +315,156 @@ def chain(*setups: Setup | None) -> Setup:
 
 # Values that trip libyaml (or PyYAML's constructors) after "key: ", with a name for each class.
 YAML_VALUES = {
-    "token-start @": "@foo", "token-start `": "`x`", "unclosed double quote": '"unclosed',
-    "unclosed single quote": "'unclosed", "flow seq not closed": "[1, 2", "flow map not closed": "{a: 1",
-    "flow seq junk": "[1, 2]]", "flow map junk": "{a: 1}}", "flow seq missing comma": "[a: 1 b: 2]",
-    "flow map missing comma": "{a: 1 b: 2}", "undefined alias": "*nowhere", "anchor without name": "& 1",
-    "alias without name": "* x", "unknown escape": '"C:\\qqq"', "short hex escape": '"\\x4"',
-    "invalid unicode escape": '"\\ud800"', "too large unicode escape": '"\\U0011ffff"',
-    "mapping value in value": "a: b", "block seq in value": "- x", "complex key in value": "? x",
-    "indentation indicator 0": "|0", "block scalar header junk": "|x", "tag !!int abc": "!!int abc",
-    "tag !!int empty": "!!int ''", "tag !!bool maybe": "!!bool maybe", "tag !!float abc": "!!float abc",
-    "tag !!null x": "!!null x", "tag !!binary": "!!binary x!x", "tag !!timestamp": "!!timestamp x",
-    "tag !!set": "!!set [1]", "tag !!omap": "!!omap {a: 1}", "tag !!map on seq": "!!map [1]",
-    "tag !!seq on map": "!!seq {a: 1}", "local tag": "!foo bar", "verbatim tag": "!<tag:x> y",
-    "verbatim tag unclosed": "!<tag:x y", "undefined tag handle": "!e!x y", "tag bad uri escape": "!!%zz x",
-    "tag then no space": "!!str[1]", "!!str on a seq": "!!str [1]", "unhashable key": "{[1]: 2}",
-    "map key in flow seq map": "[{a: 1}: 2]", "recursive alias": "&a [*a]", "doc end in quote": '"a\n... b"',
-    "tab in value indent": "|\n\t x", "colon in plain": "a:b: c", "duplicate anchor": "[&a 1, &a 2]",
-    "comment glued": "1#x", "anchor then alias key": "{*a: 1}", "huge int": "9" * 5000,
-    "deep flow": "[" * 60 + "]" * 60, "question in flow": "[? a]", "flow in block key": "{a: [}",
+    "token-start @": "@foo",
+    "token-start `": "`x`",
+    "unclosed double quote": '"unclosed',
+    "unclosed single quote": "'unclosed",
+    "flow seq not closed": "[1, 2",
+    "flow map not closed": "{a: 1",
+    "flow seq junk": "[1, 2]]",
+    "flow map junk": "{a: 1}}",
+    "flow seq missing comma": "[a: 1 b: 2]",
+    "flow map missing comma": "{a: 1 b: 2}",
+    "undefined alias": "*nowhere",
+    "anchor without name": "& 1",
+    "alias without name": "* x",
+    "unknown escape": '"C:\\qqq"',
+    "short hex escape": '"\\x4"',
+    "invalid unicode escape": '"\\ud800"',
+    "too large unicode escape": '"\\U0011ffff"',
+    "mapping value in value": "a: b",
+    "block seq in value": "- x",
+    "complex key in value": "? x",
+    "indentation indicator 0": "|0",
+    "block scalar header junk": "|x",
+    "tag !!int abc": "!!int abc",
+    "tag !!int empty": "!!int ''",
+    "tag !!bool maybe": "!!bool maybe",
+    "tag !!float abc": "!!float abc",
+    "tag !!null x": "!!null x",
+    "tag !!binary": "!!binary x!x",
+    "tag !!timestamp": "!!timestamp x",
+    "tag !!set": "!!set [1]",
+    "tag !!omap": "!!omap {a: 1}",
+    "tag !!map on seq": "!!map [1]",
+    "tag !!seq on map": "!!seq {a: 1}",
+    "local tag": "!foo bar",
+    "verbatim tag": "!<tag:x> y",
+    "verbatim tag unclosed": "!<tag:x y",
+    "undefined tag handle": "!e!x y",
+    "tag bad uri escape": "!!%zz x",
+    "tag then no space": "!!str[1]",
+    "!!str on a seq": "!!str [1]",
+    "unhashable key": "{[1]: 2}",
+    "map key in flow seq map": "[{a: 1}: 2]",
+    "recursive alias": "&a [*a]",
+    "doc end in quote": '"a\n... b"',
+    "tab in value indent": "|\n\t x",
+    "colon in plain": "a:b: c",
+    "duplicate anchor": "[&a 1, &a 2]",
+    "comment glued": "1#x",
+    "anchor then alias key": "{*a: 1}",
+    "huge int": "9" * 5000,
+    "deep flow": "[" * 60 + "]" * 60,
+    "question in flow": "[? a]",
+    "flow in block key": "{a: [}",
 }
 # Whole lines inserted into a block (as a user's slip of the keyboard would put them).
 YAML_LINES = {
-    "bare word": "  foo", "key without colon space": "  foo:bar", "tab indent": "\tfoo: 1",
-    "over-indented": "      foo: 1", "under-indented in block": " foo: 1", "dash in mapping": "  - x",
-    "directive midway": "%YAML 1.1", "document start midway": "---", "document end midway": "...",
-    "closing bracket": "  ]", "closing brace": "  }", "colon line": "  : x", "complex key": "  ? x",
-    "full-width colon": "  spent： 16619.26", "duplicate key": "  initial: 1", "nul": "  x: \x00",
-    "control char": "  x: a\x01b", "del char": "  x: a\x7fb", "bom midway": "  x: \ufeffa",
-    "nel": "  x: a\x85b", "line separator": "  x: a\u2028b", "unpaired surrogate escape": '  x: "\\udc00"',
-    "nested too deep": "  x: " + "{a: " * 50 + "1" + "}" * 50, "anchor redefined": "  x: &budget 1",
-    "alias of block": "  x: *budget_anchor", "merge key": "  <<: {a: 1}", "merge alias": "  <<: *nope",
-    "percent in key": "  %x: 1", "at key": "  @x: 1", "backquote key": "  `x: 1",
-    "key with brackets": "  [a]: 1", "quote key unclosed": '  "x: 1', "pipe then text": "  x: | y",
+    "bare word": "  foo",
+    "key without colon space": "  foo:bar",
+    "tab indent": "\tfoo: 1",
+    "over-indented": "      foo: 1",
+    "under-indented in block": " foo: 1",
+    "dash in mapping": "  - x",
+    "directive midway": "%YAML 1.1",
+    "document start midway": "---",
+    "document end midway": "...",
+    "closing bracket": "  ]",
+    "closing brace": "  }",
+    "colon line": "  : x",
+    "complex key": "  ? x",
+    "full-width colon": "  spent： 16619.26",
+    "duplicate key": "  initial: 1",
+    "nul": "  x: \x00",
+    "control char": "  x: a\x01b",
+    "del char": "  x: a\x7fb",
+    "bom midway": "  x: \ufeffa",
+    "nel": "  x: a\x85b",
+    "line separator": "  x: a\u2028b",
+    "unpaired surrogate escape": '  x: "\\udc00"',
+    "nested too deep": "  x: " + "{a: " * 50 + "1" + "}" * 50,
+    "anchor redefined": "  x: &budget 1",
+    "alias of block": "  x: *budget_anchor",
+    "merge key": "  <<: {a: 1}",
+    "merge alias": "  <<: *nope",
+    "percent in key": "  %x: 1",
+    "at key": "  @x: 1",
+    "backquote key": "  `x: 1",
+    "key with brackets": "  [a]: 1",
+    "quote key unclosed": '  "x: 1',
+    "pipe then text": "  x: | y",
 }
 # Whole files.
 YAML_FILES: dict[str, str | bytes] = {
-    "empty": "", "only comments": "# 空\n", "null": "null\n", "a list": "- a\n- b\n", "a scalar": "abc\n",
-    "a number": "12\n", "two documents": "a: 1\n---\nb: 2\n", "%YAML 2.0": "%YAML 2.0\n---\na: 1\n",
-    "%YAML twice": "%YAML 1.1\n%YAML 1.1\n---\na: 1\n", "%TAG twice": "%TAG ! tag:a,\n%TAG ! tag:b,\n---\na: 1\n",
-    "%TAG then tag": "%TAG !e! tag:x,\n---\na: !e!y 1\n", "%FOO": "%FOO bar\n---\na: 1\n",
-    "%YAML bad version": "%YAML 1.x\n---\na: 1\n", "%YAML no version": "%YAML\n---\na: 1\n",
-    "directive without ---": "%YAML 1.1\na: 1\n", "gbk": "单位: 测试\n".encode("gbk"),
-    "utf-16": "a: 1\n".encode("utf-16"), "latin-1": "a: caf\xe9\n".encode("latin-1"),
-    "binary": b"\x89PNG\r\n\x1a\n\x00\x00", "invalid utf-8": b"a: \xff\xfe\n", "truncated utf-8": b"a: \xe4\xb8",
-    "bom": "\ufeffa: 1\n", "only ---": "---\n", "only ...": "...\n", "tabs everywhere": "a:\n\tb: 1\n",
-    "top-level flow unclosed": "{a: 1\n", "dup top key": "a: 1\na: 2\n", "crlf": "a: 1\r\nb: [1,\r\n",
-    "huge line": "a: " + "x" * 3_000_000 + "\n", "billion laughs": "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)),
+    "empty": "",
+    "only comments": "# 空\n",
+    "null": "null\n",
+    "a list": "- a\n- b\n",
+    "a scalar": "abc\n",
+    "a number": "12\n",
+    "two documents": "a: 1\n---\nb: 2\n",
+    "%YAML 2.0": "%YAML 2.0\n---\na: 1\n",
+    "%YAML twice": "%YAML 1.1\n%YAML 1.1\n---\na: 1\n",
+    "%TAG twice": "%TAG ! tag:a,\n%TAG ! tag:b,\n---\na: 1\n",
+    "%TAG then tag": "%TAG !e! tag:x,\n---\na: !e!y 1\n",
+    "%FOO": "%FOO bar\n---\na: 1\n",
+    "%YAML bad version": "%YAML 1.x\n---\na: 1\n",
+    "%YAML no version": "%YAML\n---\na: 1\n",
+    "directive without ---": "%YAML 1.1\na: 1\n",
+    "gbk": "单位: 测试\n".encode("gbk"),
+    "utf-16": "a: 1\n".encode("utf-16"),
+    "latin-1": "a: caf\xe9\n".encode("latin-1"),
+    "binary": b"\x89PNG\r\n\x1a\n\x00\x00",
+    "invalid utf-8": b"a: \xff\xfe\n",
+    "truncated utf-8": b"a: \xe4\xb8",
+    "bom": "\ufeffa: 1\n",
+    "only ---": "---\n",
+    "only ...": "...\n",
+    "tabs everywhere": "a:\n\tb: 1\n",
+    "top-level flow unclosed": "{a: 1\n",
+    "dup top key": "a: 1\na: 2\n",
+    "crlf": "a: 1\r\nb: [1,\r\n",
+    "huge line": "a: " + "x" * 3_000_000 + "\n",
+    "billion laughs": "a: &a [x,x,x,x,x,x,x,x,x]\n"
+    + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n"
+        for i in range(8)
+    ),
 }
 
 
-def yaml_cases(group: str, rel: str, commands: list[list[str]], value_key: str, line_after: int,
-               whole: Callable[[str | bytes], Setup] | None = None) -> list[Case]:
+def yaml_cases(
+    group: str,
+    rel: str,
+    commands: list[list[str]],
+    value_key: str,
+    line_after: int,
+    whole: Callable[[str | bytes], Setup] | None = None,
+) -> list[Case]:
     """Every YAML error class in file `rel`: as the value of `value_key`, as a line inserted
     after `line_after`, and as the whole file."""
     cases = []
     for name, value in YAML_VALUES.items():
         setup, line = edit(rel, value_key, value)
-        cases += [Case(group, f"{rel} {value_key}: {name}", argv, setup, rel, line) for argv in commands]
+        cases += [
+            Case(group, f"{rel} {value_key}: {name}", argv, setup, rel, line) for argv in commands
+        ]
     for name, row in YAML_LINES.items():
         setup, line = insert_line(rel, line_after, row)
-        cases += [Case(group, f"{rel} line {line}: {name}", argv, setup, rel, line) for argv in commands]
+        cases += [
+            Case(group, f"{rel} line {line}: {name}", argv, setup, rel, line) for argv in commands
+        ]
     for name, data in YAML_FILES.items():
         setup = (whole or (lambda d: write(rel, d)))(data)
         cases += [Case(group, f"{rel} whole file: {name}", argv, setup, rel) for argv in commands]
@@ -361,8 +472,23 @@ def yaml_cases(group: str, rel: str, commands: list[list[str]], value_key: str, 
 
 
 # Values of a wrong type, or just wrong, for a fact.
-FACT_VALUES = ["abc", "[1, 2]", "{a: 1}", "true", "-5", "0", "1e999", "'１２３'", "'3,303.88万元'", "2023-13-45",
-               "''", ".nan", "12.5", "99999999999999999999999999999999999", "'1:30'"]
+FACT_VALUES = [
+    "abc",
+    "[1, 2]",
+    "{a: 1}",
+    "true",
+    "-5",
+    "0",
+    "1e999",
+    "'１２３'",
+    "'3,303.88万元'",
+    "2023-13-45",
+    "''",
+    ".nan",
+    "12.5",
+    "99999999999999999999999999999999999",
+    "'1:30'",
+]
 FACT_COMMANDS = [["check", "R"]]  # check loads and scores as score does, and renders the sections
 
 
@@ -376,55 +502,166 @@ def fact_cases() -> list[Case]:
                 setup, line = edit(FACTS, spec.path, value)
             except LookupError:
                 continue
-            argvs = FACT_COMMANDS + ([["build", "R"], ["score", "R"]] if value in ("abc", "[1, 2]", "-5", "0") else [])
+            argvs = FACT_COMMANDS + (
+                [["build", "R"], ["score", "R"]] if value in ("abc", "[1, 2]", "-5", "0") else []
+            )
             argvs += [["score", "--json", "R"]] if value in ("{a: 1}", "true") else []
             argvs += [["names", "R"]] if value == "[1, 2]" else []
-            cases += [Case("facts-types", f"{spec.path}: {value}", argv, setup, FACTS, line, built=argv[0] == "build")
-                      for argv in argvs]
+            cases += [
+                Case(
+                    "facts-types",
+                    f"{spec.path}: {value}",
+                    argv,
+                    setup,
+                    FACTS,
+                    line,
+                    built=argv[0] == "build",
+                )
+                for argv in argvs
+            ]
     return cases
 
 
 SHAPES = {  # path: values (YAML source) that give the block a wrong shape or wrong parts
     "report": ["[]", "abc", "{unit: 测试}", "{year: 2023}", "null"],
     "budget": ["[]", "abc", "{initial: 1}", "null", "[{initial: 1}]"],
-    "quarterly": ["[1, 2, 3, 4]", "{cumulative_spent: [1, 2, 3]}", "{cumulative_spent: [1, 2, 3, 4, 5]}",
-                  "{cumulative_spent: [[1], 2, 3, 4]}", "{cumulative_spent: [4, 3, 2, 1]}",
-                  "{cumulative_spent: abc}", "{progress: [1, 2, 300, 4]}", "{cumulative_spent: [a, b, c, d]}"],
-    "quarterly.cumulative_spent": ["[5930.57, 13873.21]", "{q1: 1}", "[5930.57, 13873.21, 21538.44, 99999]"],
-    "adjustments": ["abc", "[1, 2]", "[{kind: 奖励, amount: 1}]", "[{kind: 追加}]", "[{amount: 1}]",
-                    "[{kind: 追加, amount: abc}]", "[{kind: 追加, amount: -1}]", "{追加: abc}", "{未知: 1}",
-                    "[{kind: [1], amount: 1}]", "[{kind: 追加, amount: 1, extra: 2}]", "[[1]]", "{追加: [1]}"],
-    "projects": ["[]", "abc", "{list: abc}", "{list: [abc]}", "{list: [{initial: 1}]}",
-                 "{list: [{name: 甲, initial: abc}]}", "{list: [{name: 甲, on_time: maybe}]}",
-                 "{list: [{name: [1]}]}", "{list: [{name: 甲, foo: 1}]}", "{planned: 2, on_time: 5}",
-                 "{list: [{name: 甲, spent: 99999999}]}", "{list: {name: 甲}}"],
-    "staff": ["[]", "{contract: {外包: 3}}", "{contract: {劳务派遣: abc}}", "{authorized: {行政: abc}}",
-              "{authorized: {未知: 1}}", "{contract: [1]}", "{on_payroll: 100, authorized: 10}"],
-    "judgements": ["abc", "[1]", "{不存在的指标: [{part: 1, deduct: 1, reason: x}]}",
-                   "{预算编制规范性: abc}", "{预算编制规范性: [{part: 9, deduct: 1, reason: x}]}",
-                   "{预算编制规范性: [{part: 1, deduct: 99, reason: x}]}",
-                   "{预算编制规范性: [{part: 1, deduct: abc, reason: x}]}",
-                   "{预算编制规范性: [{part: 1, deduct: 1}]}", "{预算编制规范性: [{part: abc, deduct: 1, reason: x}]}",
-                   "{预算编制规范性: [{deduct: 1, reason: x}]}", "{预算编制规范性: [{part: 1, deduct: -1, reason: x}]}",
-                   "{预算编制规范性: [{part: 1, deduct: 1, reason: x, foo: 1}]}", "{预算编制规范性: [[1]]}",
-                   "{[1]: x}", "{预算编制规范性: {part: 1}}"],
-    "overrides": ["abc", "[1]", "{不存在的指标: {score: 1, reason: x}}", "{预算编制规范性: {score: 99, reason: x}}",
-                  "{预算编制规范性: {score: abc, reason: x}}", "{预算编制规范性: {score: 1}}", "{预算编制规范性: 3}",
-                  "{预算编制规范性: {score: -1, reason: x}}", "{预算编制规范性: {reason: x}}",
-                  "{预算编制规范性: {score: 1, reason: x, foo: 2}}"],
-    "declared": ["abc", "[1]", "{不存在的指标: 1}", "{预算编制规范性: 99}", "{预算编制规范性: abc}",
-                 "{预算编制规范性: -1}", "{预算编制规范性: [1]}", "{scores: abc}", "{total: abc}"],
-    "targets": ["abc", "[1]", "{tasks: abc}", "{tasks: [abc]}", "{tasks: [{name: 甲}]}",
-                "{tasks: [{name: 甲, budget: abc, spent: 1}]}", "{tasks: [{name: 甲, budget: 1, spent: 1, foo: 1}]}",
-                "{goals: [{expected: x}]}", "{indicators: [{level: 产出指标}]}", "{indicators: abc}",
-                "{foo: []}", "{tasks: [{name: [1], budget: 1, spent: 1}]}", "{unit: 元, tasks: [{name: 甲, budget: 1, spent: 1}]}",
-                "{unit: 千元}"],
-    "extra": ["abc", "[1, 2]", "{a: {b: {c: [1, {d: 2}]}}}", "{'': 1}", "{a b: 1}", "{1: 2}", "{a: !!int x}"],
-    "previous": ["abc", "[1]", "{git: nope}", "{git: [1]}", "../不存在", "{path: x}", "{git: HEAD, path: ../..}",
-                 "'/etc'", "{foo: 1}"],
+    "quarterly": [
+        "[1, 2, 3, 4]",
+        "{cumulative_spent: [1, 2, 3]}",
+        "{cumulative_spent: [1, 2, 3, 4, 5]}",
+        "{cumulative_spent: [[1], 2, 3, 4]}",
+        "{cumulative_spent: [4, 3, 2, 1]}",
+        "{cumulative_spent: abc}",
+        "{progress: [1, 2, 300, 4]}",
+        "{cumulative_spent: [a, b, c, d]}",
+    ],
+    "quarterly.cumulative_spent": [
+        "[5930.57, 13873.21]",
+        "{q1: 1}",
+        "[5930.57, 13873.21, 21538.44, 99999]",
+    ],
+    "adjustments": [
+        "abc",
+        "[1, 2]",
+        "[{kind: 奖励, amount: 1}]",
+        "[{kind: 追加}]",
+        "[{amount: 1}]",
+        "[{kind: 追加, amount: abc}]",
+        "[{kind: 追加, amount: -1}]",
+        "{追加: abc}",
+        "{未知: 1}",
+        "[{kind: [1], amount: 1}]",
+        "[{kind: 追加, amount: 1, extra: 2}]",
+        "[[1]]",
+        "{追加: [1]}",
+    ],
+    "projects": [
+        "[]",
+        "abc",
+        "{list: abc}",
+        "{list: [abc]}",
+        "{list: [{initial: 1}]}",
+        "{list: [{name: 甲, initial: abc}]}",
+        "{list: [{name: 甲, on_time: maybe}]}",
+        "{list: [{name: [1]}]}",
+        "{list: [{name: 甲, foo: 1}]}",
+        "{planned: 2, on_time: 5}",
+        "{list: [{name: 甲, spent: 99999999}]}",
+        "{list: {name: 甲}}",
+    ],
+    "staff": [
+        "[]",
+        "{contract: {外包: 3}}",
+        "{contract: {劳务派遣: abc}}",
+        "{authorized: {行政: abc}}",
+        "{authorized: {未知: 1}}",
+        "{contract: [1]}",
+        "{on_payroll: 100, authorized: 10}",
+    ],
+    "judgements": [
+        "abc",
+        "[1]",
+        "{不存在的指标: [{part: 1, deduct: 1, reason: x}]}",
+        "{预算编制规范性: abc}",
+        "{预算编制规范性: [{part: 9, deduct: 1, reason: x}]}",
+        "{预算编制规范性: [{part: 1, deduct: 99, reason: x}]}",
+        "{预算编制规范性: [{part: 1, deduct: abc, reason: x}]}",
+        "{预算编制规范性: [{part: 1, deduct: 1}]}",
+        "{预算编制规范性: [{part: abc, deduct: 1, reason: x}]}",
+        "{预算编制规范性: [{deduct: 1, reason: x}]}",
+        "{预算编制规范性: [{part: 1, deduct: -1, reason: x}]}",
+        "{预算编制规范性: [{part: 1, deduct: 1, reason: x, foo: 1}]}",
+        "{预算编制规范性: [[1]]}",
+        "{[1]: x}",
+        "{预算编制规范性: {part: 1}}",
+    ],
+    "overrides": [
+        "abc",
+        "[1]",
+        "{不存在的指标: {score: 1, reason: x}}",
+        "{预算编制规范性: {score: 99, reason: x}}",
+        "{预算编制规范性: {score: abc, reason: x}}",
+        "{预算编制规范性: {score: 1}}",
+        "{预算编制规范性: 3}",
+        "{预算编制规范性: {score: -1, reason: x}}",
+        "{预算编制规范性: {reason: x}}",
+        "{预算编制规范性: {score: 1, reason: x, foo: 2}}",
+    ],
+    "declared": [
+        "abc",
+        "[1]",
+        "{不存在的指标: 1}",
+        "{预算编制规范性: 99}",
+        "{预算编制规范性: abc}",
+        "{预算编制规范性: -1}",
+        "{预算编制规范性: [1]}",
+        "{scores: abc}",
+        "{total: abc}",
+    ],
+    "targets": [
+        "abc",
+        "[1]",
+        "{tasks: abc}",
+        "{tasks: [abc]}",
+        "{tasks: [{name: 甲}]}",
+        "{tasks: [{name: 甲, budget: abc, spent: 1}]}",
+        "{tasks: [{name: 甲, budget: 1, spent: 1, foo: 1}]}",
+        "{goals: [{expected: x}]}",
+        "{indicators: [{level: 产出指标}]}",
+        "{indicators: abc}",
+        "{foo: []}",
+        "{tasks: [{name: [1], budget: 1, spent: 1}]}",
+        "{unit: 元, tasks: [{name: 甲, budget: 1, spent: 1}]}",
+        "{unit: 千元}",
+    ],
+    "extra": [
+        "abc",
+        "[1, 2]",
+        "{a: {b: {c: [1, {d: 2}]}}}",
+        "{'': 1}",
+        "{a b: 1}",
+        "{1: 2}",
+        "{a: !!int x}",
+    ],
+    "previous": [
+        "abc",
+        "[1]",
+        "{git: nope}",
+        "{git: [1]}",
+        "../不存在",
+        "{path: x}",
+        "{git: HEAD, path: ../..}",
+        "'/etc'",
+        "{foo: 1}",
+    ],
     "satisfaction": ["abc", "[90]", "{a: 1}", "101", "-1"],
     "petitions": ["abc", "{received: 3, handled: 5}", "{received: abc}", "[1]"],
-    "disclosure": ["abc", "{budget: 未知}", "{budget_published: 2023-99-01}", "{budget_approved: abc}"],
+    "disclosure": [
+        "abc",
+        "{budget: 未知}",
+        "{budget_published: 2023-99-01}",
+        "{budget_approved: abc}",
+    ],
     "three_public": ["abc", "{cars: abc}", "{travel_spent: 999999, spent: 1}"],
     "fixed_assets": ["abc", "{total: 1, in_use: 5}", "{total: 0}"],
     "unknown_block": ["1", "{a: 1}"],
@@ -440,24 +677,91 @@ def shape_cases() -> list[Case]:
             except LookupError:
                 continue
             for argv in (["score", "R"], ["check", "R"], ["build", "R"], ["check", "--json", "R"]):
-                cases.append(Case("facts-shapes", f"{path}: {value}", argv, setup, FACTS, line,
-                                  built=argv[0] == "build"))
-    for name, text in {"top-level list": "- 1\n", "top-level text": "abc\n", "empty": "",
-                       "only report": "report: {unit: 测试局, year: 2023}\n"}.items():
-        for argv in (["score", "R"], ["check", "R"], ["build", "R"], ["names", "R"], ["diff", "--textconv", "R/" + FACTS]):
-            cases.append(Case("facts-shapes", f"whole facts: {name}", argv, write(FACTS, text), FACTS))
+                cases.append(
+                    Case(
+                        "facts-shapes",
+                        f"{path}: {value}",
+                        argv,
+                        setup,
+                        FACTS,
+                        line,
+                        built=argv[0] == "build",
+                    )
+                )
+    for name, text in {
+        "top-level list": "- 1\n",
+        "top-level text": "abc\n",
+        "empty": "",
+        "only report": "report: {unit: 测试局, year: 2023}\n",
+    }.items():
+        for argv in (
+            ["score", "R"],
+            ["check", "R"],
+            ["build", "R"],
+            ["names", "R"],
+            ["diff", "--textconv", "R/" + FACTS],
+        ):
+            cases.append(
+                Case("facts-shapes", f"whole facts: {name}", argv, write(FACTS, text), FACTS)
+            )
     return cases
 
 
 CONFIG_VALUES = {
-    "template": ["[a]", "{a: 1}", "1", "''", ".", "build", "content", "../../../../etc/passwd", "nope.docx",
-                 "facts.txt", "content/facts.yaml", "fake.docx", "empty.docx", "'/tmp'", "true"],
+    "template": [
+        "[a]",
+        "{a: 1}",
+        "1",
+        "''",
+        ".",
+        "build",
+        "content",
+        "../../../../etc/passwd",
+        "nope.docx",
+        "facts.txt",
+        "content/facts.yaml",
+        "fake.docx",
+        "empty.docx",
+        "'/tmp'",
+        "true",
+    ],
     "toc": ["abc", "1", "[true]", "''", "yes", "!!int abc"],
-    "outline": ["[a]", "1", "''", "nope", "nope.yaml", "content/facts.yaml", "../x.yaml", "{a: 1}", "true"],
-    "previous": ["abc", "[1]", "{git: nope}", "../不存在", "{foo: 1}", "{git: 1}", "'/'", "content"],
-    "check": ["abc", "[1]", "{ignore: abc}", "{ignore: [1]}", "{ignore: [{file: x}]}", "{ignore: [{text: 1}]}",
-              "{foo: 1}", "{ignore: [{file: nope.md, text: x}]}", "{ignore: [[1]]}", "{ignore: [{file: [1], text: x}]}"],
-    "unknown": ["1"], "tocc": ["true"], "Template": ["x.docx"],
+    "outline": [
+        "[a]",
+        "1",
+        "''",
+        "nope",
+        "nope.yaml",
+        "content/facts.yaml",
+        "../x.yaml",
+        "{a: 1}",
+        "true",
+    ],
+    "previous": [
+        "abc",
+        "[1]",
+        "{git: nope}",
+        "../不存在",
+        "{foo: 1}",
+        "{git: 1}",
+        "'/'",
+        "content",
+    ],
+    "check": [
+        "abc",
+        "[1]",
+        "{ignore: abc}",
+        "{ignore: [1]}",
+        "{ignore: [{file: x}]}",
+        "{ignore: [{text: 1}]}",
+        "{foo: 1}",
+        "{ignore: [{file: nope.md, text: x}]}",
+        "{ignore: [[1]]}",
+        "{ignore: [{file: [1], text: x}]}",
+    ],
+    "unknown": ["1"],
+    "tocc": ["true"],
+    "Template": ["x.docx"],
 }
 
 
@@ -467,15 +771,49 @@ def config_cases() -> list[Case]:
     for key, values in CONFIG_VALUES.items():
         for value in values:
             setup = write(CONFIG, f"{key}: {value}\n", *extra)
-            for argv in (["check", "R"], ["build", "R"], ["score", "R"], ["preview", "--port", "0", "R"]):
+            for argv in (
+                ["check", "R"],
+                ["build", "R"],
+                ["score", "R"],
+                ["preview", "--port", "0", "R"],
+            ):
                 preview = argv[0] == "preview"
-                cases.append(Case("config", f"{key}: {value}", argv, setup, CONFIG, 1, timeout=8 if preview else None,
-                                  running_ok=preview, built=argv[0] == "build"))
-    cases += [Case("config", "build --template nope.docx", ["build", "--template", "nope.docx", "R"], None, "nope.docx"),
-              Case("config", "build --template facts.txt", ["build", "--template", "R/facts.txt", "R"],
-                   write("facts.txt", "x"), "facts.txt"),
-              Case("config", "build --template fake.docx", ["build", "--template", "R/fake.docx", "R"],
-                   write("fake.docx", "x"), "fake.docx")]
+                cases.append(
+                    Case(
+                        "config",
+                        f"{key}: {value}",
+                        argv,
+                        setup,
+                        CONFIG,
+                        1,
+                        timeout=8 if preview else None,
+                        running_ok=preview,
+                        built=argv[0] == "build",
+                    )
+                )
+    cases += [
+        Case(
+            "config",
+            "build --template nope.docx",
+            ["build", "--template", "nope.docx", "R"],
+            None,
+            "nope.docx",
+        ),
+        Case(
+            "config",
+            "build --template facts.txt",
+            ["build", "--template", "R/facts.txt", "R"],
+            write("facts.txt", "x"),
+            "facts.txt",
+        ),
+        Case(
+            "config",
+            "build --template fake.docx",
+            ["build", "--template", "R/fake.docx", "R"],
+            write("fake.docx", "x"),
+            "fake.docx",
+        ),
+    ]
     return cases
 
 
@@ -502,46 +840,162 @@ def config_yaml_cases() -> list[Case]:
 
 # Jinja: every kind of TemplateSyntaxError, then runtime errors and Markdown oddities.
 JINJA_SNIPPETS = [
-    "{{ }}", "{{ 1 + }}", "{{ budget.adjusted | }}", "{{ budget. }}", "{{ budget.adjusted wan }}", "{{ (1 }}",
-    "{{ [1, }}", "{{ {'a': } }}", "{{ 'unclosed }}", "{{ budget.adjusted", "{{ x $ y }}", "{{ 1 ? 2 }}",
-    "{{ a = 1 }}", "{{ budget.adjusted | wan( }}", "{{ budget['x' }}", "{{ 1 if }}", "{{ 1 if 2 }}x",
-    "{% %}", "{% foo %}", "{% if %}", "{% if 1 %}", "{% if 1 %}a{% endfor %}", "{% endif %}", "{% else %}",
-    "{% for %}", "{% for x %}", "{% for x in %}", "{% for x in quarters %}", "{% for 1 in quarters %}{% endfor %}",
-    "{% for x in quarters %}{% endif %}", "{% set %}", "{% set 1 = 2 %}", "{% set x %}", "{% set x = %}",
-    "{% block a %}{% endblock %}", "{% macro m() %}{% endmacro %}", "{% include 'x' %}", "{% import 'x' as y %}",
-    "{% extends 'x' %}", "{% raw %}", "{% call x() %}{% endcall %}", "{% filter upper %}a{% endfilter %}",
-    "{% with %}", "{% autoescape %}", "{% break %}", "{% continue %}", "{% do 1 %}", "{# unclosed", "{{ 1 }",
-    "{% if 1 }", "{{ 1 %}", "{% elif 1 %}", "{% if 1 %}{% elif %}{% endif %}", "{{ 1e }}", "{{ 0x }}",
-    "{{ 1_ }}", "{{ 'a' 'b' }}", "{{ budget.adjusted | wan(1, }}", "{{ budget.adjusted | wan(x=) }}",
-    "{{ f(**) }}", "{{ *a }}", "{{ not }}", "{{ 1 in }}", "{{ a is }}", "{{ a is not }}", "{{ -}}", "{%- %}",
-    "{{ x | upper }}", "{% if x is string %}a{% endif %}", "{{ intial }}", "{{ budget.adjustd }}",
-    "{{ budget.adjusted.x }}", "{{ budget.adjusted() }}", "{{ budget() }}", "{{ 'a' + 1 }}", "{{ 1 / 0 }}",
-    "{{ 1 // 0 }}", "{{ 1 % 0 }}", "{{ budget.adjusted | wan('x') }}", "{{ budget.adjusted | wan(1, 2, 3) }}",
-    "{{ budget.adjusted | pct(x=1) }}", "{{ quarters[9].rate }}", "{{ quarters['a'] }}", "{{ scores['不存在'] }}",
-    "{{ tables.quarterly(x=1) }}", "{{ tables.quarterly(1, 2, 3) }}", "{{ tables.nope() }}", "{{ tables }}",
-    "{{ x.__class__ }}", "{{ ''.__class__.__mro__ }}", "{{ range(10) }}", "{{ loop.index }}", "{{ self }}",
-    "{{ budget }}", "{{ scores }}", "{{ [1, 2] }}", "{{ none }}", "{{ true }}", "{{ 1e308 * 10 }}",
-    "{{ 'a' * 10**10 }}", "{{ '%999999999d' % 1 }}", "{{ 3**(10**8) }}", "{{ [1,2] | join([',']) }}",
-    "{{ budget.adjusted | join }}", "{{ 'x' | wan }}", "{{ none | pct }}", "{{ budget.adjusted | default }}",
-    "{{ budget.adjusted | length }}", "{{ 'a' < 1 }}", "{{ {} < [] }}", "{{ budget.adjusted ~ }}",
-    "{{ 'abc'[1:] }}", "{{ 'abc'.upper() }}", "{{ extra.nope }}", "{{ extra['a b'] }}", "{{ change.nope }}",
-    "{{ previous.budget.initial }}", "{{ \"\\ud800\" }}", "{{ '\x01' }}", "{{ 9" + "9" * 40 + " }}",
-    "{% for a in quarters %}" * 14 + "x" + "{% endfor %}" * 14, "{{ " + "(" * 100 + "1" + ")" * 100 + " }}",
-    "{{ " + "+".join(["1"] * 300) + " }}", "{{ tables.projects(caption=1) }}", "{{ tables.budget(caption=[1]) }}",
+    "{{ }}",
+    "{{ 1 + }}",
+    "{{ budget.adjusted | }}",
+    "{{ budget. }}",
+    "{{ budget.adjusted wan }}",
+    "{{ (1 }}",
+    "{{ [1, }}",
+    "{{ {'a': } }}",
+    "{{ 'unclosed }}",
+    "{{ budget.adjusted",
+    "{{ x $ y }}",
+    "{{ 1 ? 2 }}",
+    "{{ a = 1 }}",
+    "{{ budget.adjusted | wan( }}",
+    "{{ budget['x' }}",
+    "{{ 1 if }}",
+    "{{ 1 if 2 }}x",
+    "{% %}",
+    "{% foo %}",
+    "{% if %}",
+    "{% if 1 %}",
+    "{% if 1 %}a{% endfor %}",
+    "{% endif %}",
+    "{% else %}",
+    "{% for %}",
+    "{% for x %}",
+    "{% for x in %}",
+    "{% for x in quarters %}",
+    "{% for 1 in quarters %}{% endfor %}",
+    "{% for x in quarters %}{% endif %}",
+    "{% set %}",
+    "{% set 1 = 2 %}",
+    "{% set x %}",
+    "{% set x = %}",
+    "{% block a %}{% endblock %}",
+    "{% macro m() %}{% endmacro %}",
+    "{% include 'x' %}",
+    "{% import 'x' as y %}",
+    "{% extends 'x' %}",
+    "{% raw %}",
+    "{% call x() %}{% endcall %}",
+    "{% filter upper %}a{% endfilter %}",
+    "{% with %}",
+    "{% autoescape %}",
+    "{% break %}",
+    "{% continue %}",
+    "{% do 1 %}",
+    "{# unclosed",
+    "{{ 1 }",
+    "{% if 1 }",
+    "{{ 1 %}",
+    "{% elif 1 %}",
+    "{% if 1 %}{% elif %}{% endif %}",
+    "{{ 1e }}",
+    "{{ 0x }}",
+    "{{ 1_ }}",
+    "{{ 'a' 'b' }}",
+    "{{ budget.adjusted | wan(1, }}",
+    "{{ budget.adjusted | wan(x=) }}",
+    "{{ f(**) }}",
+    "{{ *a }}",
+    "{{ not }}",
+    "{{ 1 in }}",
+    "{{ a is }}",
+    "{{ a is not }}",
+    "{{ -}}",
+    "{%- %}",
+    "{{ x | upper }}",
+    "{% if x is string %}a{% endif %}",
+    "{{ intial }}",
+    "{{ budget.adjustd }}",
+    "{{ budget.adjusted.x }}",
+    "{{ budget.adjusted() }}",
+    "{{ budget() }}",
+    "{{ 'a' + 1 }}",
+    "{{ 1 / 0 }}",
+    "{{ 1 // 0 }}",
+    "{{ 1 % 0 }}",
+    "{{ budget.adjusted | wan('x') }}",
+    "{{ budget.adjusted | wan(1, 2, 3) }}",
+    "{{ budget.adjusted | pct(x=1) }}",
+    "{{ quarters[9].rate }}",
+    "{{ quarters['a'] }}",
+    "{{ scores['不存在'] }}",
+    "{{ tables.quarterly(x=1) }}",
+    "{{ tables.quarterly(1, 2, 3) }}",
+    "{{ tables.nope() }}",
+    "{{ tables }}",
+    "{{ x.__class__ }}",
+    "{{ ''.__class__.__mro__ }}",
+    "{{ range(10) }}",
+    "{{ loop.index }}",
+    "{{ self }}",
+    "{{ budget }}",
+    "{{ scores }}",
+    "{{ [1, 2] }}",
+    "{{ none }}",
+    "{{ true }}",
+    "{{ 1e308 * 10 }}",
+    "{{ 'a' * 10**10 }}",
+    "{{ '%999999999d' % 1 }}",
+    "{{ 3**(10**8) }}",
+    "{{ [1,2] | join([',']) }}",
+    "{{ budget.adjusted | join }}",
+    "{{ 'x' | wan }}",
+    "{{ none | pct }}",
+    "{{ budget.adjusted | default }}",
+    "{{ budget.adjusted | length }}",
+    "{{ 'a' < 1 }}",
+    "{{ {} < [] }}",
+    "{{ budget.adjusted ~ }}",
+    "{{ 'abc'[1:] }}",
+    "{{ 'abc'.upper() }}",
+    "{{ extra.nope }}",
+    "{{ extra['a b'] }}",
+    "{{ change.nope }}",
+    "{{ previous.budget.initial }}",
+    '{{ "\\ud800" }}',
+    "{{ '\x01' }}",
+    "{{ 9" + "9" * 40 + " }}",
+    "{% for a in quarters %}" * 14 + "x" + "{% endfor %}" * 14,
+    "{{ " + "(" * 100 + "1" + ")" * 100 + " }}",
+    "{{ " + "+".join(["1"] * 300) + " }}",
+    "{{ tables.projects(caption=1) }}",
+    "{{ tables.budget(caption=[1]) }}",
 ]
 MARKDOWN_SNIPPETS = [
-    "![图](nope.png)", "![图](../../../../etc/passwd)", "![图](broken.png)", "![图](notimage.txt)",
-    "![图](http://example.com/x.png)", "![图](data:image/png;base64,xxxx)", "![图](images)", "![图](<>)",
-    "![图](broken.jpg)", "![图](fifo.png)", "[链接](javascript:alert(1))", "<img src=x onerror=alert(1)>",
-    "\x0c", "\ufffe", "字" * 30000, "# " + "标题" * 5000, "[^1]", "| a |\n|---|\n" + "| 1 |\n" * 20,
+    "![图](nope.png)",
+    "![图](../../../../etc/passwd)",
+    "![图](broken.png)",
+    "![图](notimage.txt)",
+    "![图](http://example.com/x.png)",
+    "![图](data:image/png;base64,xxxx)",
+    "![图](images)",
+    "![图](<>)",
+    "![图](broken.jpg)",
+    "![图](fifo.png)",
+    "[链接](javascript:alert(1))",
+    "<img src=x onerror=alert(1)>",
+    "\x0c",
+    "\ufffe",
+    "字" * 30000,
+    "# " + "标题" * 5000,
+    "[^1]",
+    "| a |\n|---|\n" + "| 1 |\n" * 20,
 ]
 
 
 def section_cases() -> list[Case]:
     body = (BASE / SECTION).read_text(encoding="utf-8")
     cases = []
-    files = (("broken.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"), ("broken.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64),
-             ("notimage.txt", "x"))
+    files = (
+        ("broken.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"),
+        ("broken.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64),
+        ("notimage.txt", "x"),
+    )
     for snippet in JINJA_SNIPPETS + MARKDOWN_SNIPPETS:
         text = body.rstrip("\n") + "\n\n" + snippet + "\n"
         line = text.count("\n", 0, text.index(snippet, len(body.rstrip("\n")))) + 1
@@ -549,22 +1003,47 @@ def section_cases() -> list[Case]:
         setup = write(SECTION, text, *where)
         for argv in (["build", "R"], ["check", "R"], ["preview", "--port", "0", "R"]):
             preview = argv[0] == "preview"
-            cases.append(Case("sections", f"{snippet[:60]!r}", argv, setup, SECTION, line,
-                              timeout=8 if preview else None, running_ok=preview, built=argv[0] == "build"))
+            cases.append(
+                Case(
+                    "sections",
+                    f"{snippet[:60]!r}",
+                    argv,
+                    setup,
+                    SECTION,
+                    line,
+                    timeout=8 if preview else None,
+                    running_ok=preview,
+                    built=argv[0] == "build",
+                )
+            )
     special: dict[str, Setup] = {
         "section is a folder": lambda r: ((r / SECTION).unlink(), (r / SECTION).mkdir()),
         "section is a fifo": lambda r: ((r / SECTION).unlink(), os.mkfifo(r / SECTION)),
-        "section links outside": lambda r: ((r / SECTION).unlink(), (r / SECTION).symlink_to("/etc/passwd")),
+        "section links outside": lambda r: (
+            (r / SECTION).unlink(),
+            (r / SECTION).symlink_to("/etc/passwd"),
+        ),
         "section is gbk": write(SECTION, "第一段。\n".encode("gbk")),
         "section is binary": write(SECTION, b"\x00\x01\x02PK"),
         "section missing": lambda r: (r / SECTION).unlink(),
         "section unreadable": lambda r: (r / SECTION).chmod(0),
-        "content is a file": lambda r: (shutil.rmtree(r / "content"), (r / "content").write_text("x")),
+        "content is a file": lambda r: (
+            shutil.rmtree(r / "content"),
+            (r / "content").write_text("x"),
+        ),
     }
     for name, setup in special.items():
         for argv in (["build", "R"], ["check", "R"]):
-            cases.append(Case("sections", name, argv, setup, SECTION if "content is" not in name else "content",
-                              built=argv[0] == "build"))
+            cases.append(
+                Case(
+                    "sections",
+                    name,
+                    argv,
+                    setup,
+                    SECTION if "content is" not in name else "content",
+                    built=argv[0] == "build",
+                )
+            )
     return cases
 
 
@@ -597,8 +1076,18 @@ def framework_cases() -> list[Case]:
             except LookupError:
                 continue
             for argv in commands if value in ("abc", "[1, 2]") else commands[:1]:
-                cases.append(Case("framework", f"{path}: {value}", argv, chain(use, setup), FRAMEWORK, line))
-    for part in ("rule: nope", "rule: ratio", "rule: [1]", "points: abc", "points: -1", "points: 99", "what: 1"):
+                cases.append(
+                    Case("framework", f"{path}: {value}", argv, chain(use, setup), FRAMEWORK, line)
+                )
+    for part in (
+        "rule: nope",
+        "rule: ratio",
+        "rule: [1]",
+        "points: abc",
+        "points: -1",
+        "points: 99",
+        "what: 1",
+    ):
         key, value = part.split(": ")
         path = "levels.0.groups.0.indicators.0.parts.0." + key
         try:
@@ -606,9 +1095,19 @@ def framework_cases() -> list[Case]:
         except LookupError:
             setup, line = edit(FRAMEWORK, "levels.0.groups.0.indicators.0.parts.0.rule", value)
         for argv in commands:
-            cases.append(Case("framework", f"part {part}", argv, chain(use, setup), FRAMEWORK, line))
-    cases += [c for c in yaml_cases("framework-yaml", FRAMEWORK, [["framework", "check", "R/" + FRAMEWORK],
-                                                                  ["score", "R"]], "title", 8)]
+            cases.append(
+                Case("framework", f"part {part}", argv, chain(use, setup), FRAMEWORK, line)
+            )
+    cases += [
+        c
+        for c in yaml_cases(
+            "framework-yaml",
+            FRAMEWORK,
+            [["framework", "check", "R/" + FRAMEWORK], ["score", "R"]],
+            "title",
+            8,
+        )
+    ]
     for case in cases:
         if case.group == "framework-yaml":
             case.setup = chain(use, case.setup)
@@ -637,8 +1136,14 @@ def outline_cases() -> list[Case]:
                 setup, line = edit(OUTLINE, path, value)
             except LookupError:
                 continue
-            for argv in (["check", "R"], ["build", "R"]) if value in ("abc", "[1, 2]") else (["check", "R"],):
-                cases.append(Case("outline", f"{path}: {value}", argv, chain(use, setup), OUTLINE, line))
+            for argv in (
+                (["check", "R"], ["build", "R"])
+                if value in ("abc", "[1, 2]")
+                else (["check", "R"],)
+            ):
+                cases.append(
+                    Case("outline", f"{path}: {value}", argv, chain(use, setup), OUTLINE, line)
+                )
     for case in yaml_cases("outline-yaml", OUTLINE, [["check", "R"]], "title", 15):
         case.setup = chain(use, case.setup)
         cases.append(case)
@@ -661,13 +1166,22 @@ def _zip(entries: dict[str, bytes]) -> bytes:
 def bad_office_files(good_docx: bytes, good_xlsx: bytes) -> dict[str, bytes | None]:
     content_types = b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
     return {
-        "empty": b"", "text": "这不是 Word 文件".encode(), "not a zip": b"PK\x03\x04garbage" * 10,
-        "truncated": good_docx[: len(good_docx) // 2], "zip without parts": _zip({"a.txt": b"x"}),
+        "empty": b"",
+        "text": "这不是 Word 文件".encode(),
+        "not a zip": b"PK\x03\x04garbage" * 10,
+        "truncated": good_docx[: len(good_docx) // 2],
+        "zip without parts": _zip({"a.txt": b"x"}),
         "zip with only content types": _zip({"[Content_Types].xml": content_types}),
-        "document.xml broken": _zip({"[Content_Types].xml": content_types, "word/document.xml": b"<w:document"}),
-        "old .doc (OLE)": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "pdf": b"%PDF-1.4\n%\xe2\xe3\n",
-        "xlsx as docx": good_xlsx, "docx as xlsx": good_docx, "html": b"<html><body>x</body></html>",
-        "png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "folder": None,
+        "document.xml broken": _zip(
+            {"[Content_Types].xml": content_types, "word/document.xml": b"<w:document"}
+        ),
+        "old .doc (OLE)": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+        "pdf": b"%PDF-1.4\n%\xe2\xe3\n",
+        "xlsx as docx": good_xlsx,
+        "docx as xlsx": good_docx,
+        "html": b"<html><body>x</body></html>",
+        "png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 100,
+        "folder": None,
     }
 
 
@@ -678,10 +1192,14 @@ def good_xlsx(rows: list[list] | None = None) -> bytes:
     import openpyxl
 
     book = openpyxl.Workbook()
-    for row in rows if rows is not None else [
-        ["一级指标", "二级指标", "三级指标", "分值", "评分标准"],
-        ["决策", "预算编制", "预算编制合理性", 100, "符合职责得 100 分。"],
-    ]:
+    for row in (
+        rows
+        if rows is not None
+        else [
+            ["一级指标", "二级指标", "三级指标", "分值", "评分标准"],
+            ["决策", "预算编制", "预算编制合理性", 100, "符合职责得 100 分。"],
+        ]
+    ):
         book.active.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
@@ -692,42 +1210,120 @@ def import_cases(docx: bytes) -> list[Case]:
     xlsx = good_xlsx()
     cases = []
     for name, data in bad_office_files(docx, xlsx).items():
-        for target, argv in (("last.docx", ["import", "W/last.docx", "W/out"]),
-                             ("表.xlsx", ["framework", "import", "W/表.xlsx", "-o", "W/草稿.yaml"]),
-                             ("表.xls", ["framework", "import", "W/表.xls", "-o", "W/草稿.yaml"]),
-                             ("表.docx", ["framework", "import", "W/表.docx", "-o", "W/草稿.yaml"])):
+        for target, argv in (
+            ("last.docx", ["import", "W/last.docx", "W/out"]),
+            ("表.xlsx", ["framework", "import", "W/表.xlsx", "-o", "W/草稿.yaml"]),
+            ("表.xls", ["framework", "import", "W/表.xls", "-o", "W/草稿.yaml"]),
+            ("表.docx", ["framework", "import", "W/表.docx", "-o", "W/草稿.yaml"]),
+        ):
+
             def setup(root: Path, target: str = target, data: bytes | None = data) -> None:
                 path = root.parent / target
                 if data is None:
                     path.mkdir()
                 else:
                     path.write_bytes(data)
+
             valid = (name, target[-5:]) in (("xlsx as docx", ".xlsx"), ("docx as xlsx", ".docx"))
-            cases.append(Case("import", f"{argv[0]} {argv[1]} {target}: {name}", argv, setup, target,
-                              must_fail=not valid))
+            cases.append(
+                Case(
+                    "import",
+                    f"{argv[0]} {argv[1]} {target}: {name}",
+                    argv,
+                    setup,
+                    target,
+                    must_fail=not valid,
+                )
+            )
     good = lambda root: (root.parent / "last.docx").write_bytes(docx)  # noqa: E731
     xlsx_ok = lambda root: (root.parent / "表.xlsx").write_bytes(xlsx)  # noqa: E731
     cases += [
         Case("import", "import nope.docx", ["import", "W/nope.docx", "W/out"], None, "nope.docx"),
-        Case("import", "import into a non-empty folder", ["import", "W/last.docx", "R"], good, "report"),
-        Case("import", "import into a file", ["import", "W/last.docx", "R/" + FACTS], good, "facts.yaml"),
-        Case("import", "import --year abc", ["import", "W/last.docx", "W/out", "--year", "abc"], good, "--year"),
-        Case("import", "import --year 1800", ["import", "W/last.docx", "W/out", "--year", "1800"], good, "--year"),
-        Case("import", "import --framework nope", ["import", "W/last.docx", "W/out", "--framework", "nope"], good,
-             "--framework"),
-        Case("import", "import --unit ''", ["import", "W/last.docx", "W/out", "--unit", ""], good, None),
+        Case(
+            "import",
+            "import into a non-empty folder",
+            ["import", "W/last.docx", "R"],
+            good,
+            "report",
+        ),
+        Case(
+            "import",
+            "import into a file",
+            ["import", "W/last.docx", "R/" + FACTS],
+            good,
+            "facts.yaml",
+        ),
+        Case(
+            "import",
+            "import --year abc",
+            ["import", "W/last.docx", "W/out", "--year", "abc"],
+            good,
+            "--year",
+        ),
+        Case(
+            "import",
+            "import --year 1800",
+            ["import", "W/last.docx", "W/out", "--year", "1800"],
+            good,
+            "--year",
+        ),
+        Case(
+            "import",
+            "import --framework nope",
+            ["import", "W/last.docx", "W/out", "--framework", "nope"],
+            good,
+            "--framework",
+        ),
+        Case(
+            "import",
+            "import --unit ''",
+            ["import", "W/last.docx", "W/out", "--unit", ""],
+            good,
+            None,
+        ),
         Case("import", "import good docx", ["import", "W/last.docx", "W/out"], good, None),
-        Case("import", "framework import -o into a folder", ["framework", "import", "W/表.xlsx", "-o", "R"], xlsx_ok,
-             "report"),
-        Case("import", "framework import --id bad", ["framework", "import", "W/表.xlsx", "-o", "W/草稿.yaml",
-                                                     "--id", "a/b"], xlsx_ok, "--id"),
-        Case("import", "framework import no table", ["framework", "import", "W/表.xlsx", "-o", "W/草稿.yaml"],
-             lambda r: (r.parent / "表.xlsx").write_bytes(good_xlsx([["一级指标", "分值"]])), "表.xlsx"),
-        Case("import", "framework import good table", ["framework", "import", "W/表.xlsx", "-o", "W/草稿.yaml"],
-             xlsx_ok, None),
-        Case("import", "framework import nope.xlsx", ["framework", "import", "W/nope.xlsx"], None, "nope.xlsx"),
-        Case("import", "framework import a .txt", ["framework", "import", "W/表.txt"],
-             lambda r: (r.parent / "表.txt").write_text("x"), "表.txt"),
+        Case(
+            "import",
+            "framework import -o into a folder",
+            ["framework", "import", "W/表.xlsx", "-o", "R"],
+            xlsx_ok,
+            "report",
+        ),
+        Case(
+            "import",
+            "framework import --id bad",
+            ["framework", "import", "W/表.xlsx", "-o", "W/草稿.yaml", "--id", "a/b"],
+            xlsx_ok,
+            "--id",
+        ),
+        Case(
+            "import",
+            "framework import no table",
+            ["framework", "import", "W/表.xlsx", "-o", "W/草稿.yaml"],
+            lambda r: (r.parent / "表.xlsx").write_bytes(good_xlsx([["一级指标", "分值"]])),
+            "表.xlsx",
+        ),
+        Case(
+            "import",
+            "framework import good table",
+            ["framework", "import", "W/表.xlsx", "-o", "W/草稿.yaml"],
+            xlsx_ok,
+            None,
+        ),
+        Case(
+            "import",
+            "framework import nope.xlsx",
+            ["framework", "import", "W/nope.xlsx"],
+            None,
+            "nope.xlsx",
+        ),
+        Case(
+            "import",
+            "framework import a .txt",
+            ["framework", "import", "W/表.txt"],
+            lambda r: (r.parent / "表.txt").write_text("x"),
+            "表.txt",
+        ),
     ]
     return cases
 
@@ -737,29 +1333,90 @@ def batch_cases() -> list[Case]:
     fail = (0, 1, 2)  # 1: a unit failed (documented)
     cases = [
         Case("batch", "batch nope", ["batch", "W/nope", "-o", "W/out"], None, "nope"),
-        Case("batch", "batch an empty folder", ["batch", "W/empty", "-o", "W/out"], lambda r: (r.parent / "empty").mkdir(),
-             "empty"),
+        Case(
+            "batch",
+            "batch an empty folder",
+            ["batch", "W/empty", "-o", "W/out"],
+            lambda r: (r.parent / "empty").mkdir(),
+            "empty",
+        ),
         Case("batch", "batch -j 0", ["batch", "R", "-j", "0", "-o", "W/out"], None, "--jobs"),
         Case("batch", "batch -j -3", ["batch", "R", "-j", "-3", "-o", "W/out"], None, "--jobs"),
         Case("batch", "batch -j abc", ["batch", "R", "-j", "abc", "-o", "W/out"], None, "--jobs"),
-        Case("batch", "batch --timeout 0", ["batch", "R", "--timeout", "0", "-o", "W/out"], None, "--timeout"),
-        Case("batch", "batch --timeout -1", ["batch", "R", "--timeout", "-1", "-o", "W/out"], None, "--timeout"),
-        Case("batch", "batch --timeout abc", ["batch", "R", "--timeout", "abc", "-o", "W/out"], None, "--timeout"),
+        Case(
+            "batch",
+            "batch --timeout 0",
+            ["batch", "R", "--timeout", "0", "-o", "W/out"],
+            None,
+            "--timeout",
+        ),
+        Case(
+            "batch",
+            "batch --timeout -1",
+            ["batch", "R", "--timeout", "-1", "-o", "W/out"],
+            None,
+            "--timeout",
+        ),
+        Case(
+            "batch",
+            "batch --timeout abc",
+            ["batch", "R", "--timeout", "abc", "-o", "W/out"],
+            None,
+            "--timeout",
+        ),
         Case("batch", "batch -o is a file", ["batch", "R", "-o", "R/" + FACTS], None, "facts.yaml"),
         Case("batch", "batch -o inside the report", ["batch", "R", "-o", "R"], None, None),
-        Case("batch", "batch list with junk", ["batch", "W/清单.txt", "-o", "W/out"],
-             lambda r: (r.parent / "清单.txt").write_text("report\n不存在的目录\n\x01\n"), "清单.txt"),
-        Case("batch", "batch list binary", ["batch", "W/清单.txt", "-o", "W/out"],
-             lambda r: (r.parent / "清单.txt").write_bytes(b"\x00\xff\xfe"), "清单.txt"),
-        Case("batch", "batch list gbk", ["batch", "W/清单.txt", "-o", "W/out"],
-             lambda r: (r.parent / "清单.txt").write_bytes("报告\n".encode("gbk")), "清单.txt"),
-        Case("batch", "batch list empty", ["batch", "W/清单.txt", "-o", "W/out"],
-             lambda r: (r.parent / "清单.txt").write_text("# 无\n"), "清单.txt"),
-        Case("batch", "batch a unit with bad facts", ["batch", "R", "-o", "W/out", "-j", "1"], bad_facts, None,
-             codes=fail),
-        Case("batch", "batch the same unit twice", ["batch", "R", "R", "-o", "W/out", "-j", "1"], None, None, codes=fail),
-        Case("batch", "batch a xlsx list", ["batch", "W/清单.xlsx", "-o", "W/out"],
-             lambda r: (r.parent / "清单.xlsx").write_bytes(b"PK\x03\x04"), "清单.xlsx"),
+        Case(
+            "batch",
+            "batch list with junk",
+            ["batch", "W/清单.txt", "-o", "W/out"],
+            lambda r: (r.parent / "清单.txt").write_text("report\n不存在的目录\n\x01\n"),
+            "清单.txt",
+        ),
+        Case(
+            "batch",
+            "batch list binary",
+            ["batch", "W/清单.txt", "-o", "W/out"],
+            lambda r: (r.parent / "清单.txt").write_bytes(b"\x00\xff\xfe"),
+            "清单.txt",
+        ),
+        Case(
+            "batch",
+            "batch list gbk",
+            ["batch", "W/清单.txt", "-o", "W/out"],
+            lambda r: (r.parent / "清单.txt").write_bytes("报告\n".encode("gbk")),
+            "清单.txt",
+        ),
+        Case(
+            "batch",
+            "batch list empty",
+            ["batch", "W/清单.txt", "-o", "W/out"],
+            lambda r: (r.parent / "清单.txt").write_text("# 无\n"),
+            "清单.txt",
+        ),
+        Case(
+            "batch",
+            "batch a unit with bad facts",
+            ["batch", "R", "-o", "W/out", "-j", "1"],
+            bad_facts,
+            None,
+            codes=fail,
+        ),
+        Case(
+            "batch",
+            "batch the same unit twice",
+            ["batch", "R", "R", "-o", "W/out", "-j", "1"],
+            None,
+            None,
+            codes=fail,
+        ),
+        Case(
+            "batch",
+            "batch a xlsx list",
+            ["batch", "W/清单.xlsx", "-o", "W/out"],
+            lambda r: (r.parent / "清单.xlsx").write_bytes(b"PK\x03\x04"),
+            "清单.xlsx",
+        ),
     ]
     for case in cases:
         case.timeout = 240
@@ -785,64 +1442,215 @@ def other_command_cases() -> list[Case]:
     bad = edit(FACTS, "budget.initial", "abc")
     cases = [
         Case("diff", "diff nope-rev", ["diff", "nope-rev", "R"], None, "nope-rev"),
-        Case("diff", "diff not a report", ["diff", "W/empty", "R"], lambda r: (r.parent / "empty").mkdir(), "empty"),
+        Case(
+            "diff",
+            "diff not a report",
+            ["diff", "W/empty", "R"],
+            lambda r: (r.parent / "empty").mkdir(),
+            "empty",
+        ),
         Case("diff", "diff --previous without previous", ["diff", "--previous", "R"], None, None),
-        Case("diff", "diff --textconv nope", ["diff", "--textconv", "W/nope.yaml"], None, "nope.yaml"),
-        Case("diff", "diff --textconv a section", ["diff", "--textconv", "R/" + SECTION], None, None),
-        Case("diff", "diff with bad facts", ["diff", "W/old", "R"], chain(
-            lambda r: shutil.copytree(r, r.parent / "old"), bad[0]), FACTS, bad[1]),
-        Case("diff", "diff old side bad", ["diff", "W/old", "R"], lambda r: (
-            shutil.copytree(r, r.parent / "old"),
-            (r.parent / "old" / FACTS).write_text((r / FACTS).read_text().replace("initial: 28645.26", "initial: abc"))),
-            "facts.yaml"),
-        Case("diff", "diff --textconv bad facts", ["diff", "--textconv", "R/" + FACTS], bad[0], FACTS, bad[1]),
+        Case(
+            "diff", "diff --textconv nope", ["diff", "--textconv", "W/nope.yaml"], None, "nope.yaml"
+        ),
+        Case(
+            "diff", "diff --textconv a section", ["diff", "--textconv", "R/" + SECTION], None, None
+        ),
+        Case(
+            "diff",
+            "diff with bad facts",
+            ["diff", "W/old", "R"],
+            chain(lambda r: shutil.copytree(r, r.parent / "old"), bad[0]),
+            FACTS,
+            bad[1],
+        ),
+        Case(
+            "diff",
+            "diff old side bad",
+            ["diff", "W/old", "R"],
+            lambda r: (
+                shutil.copytree(r, r.parent / "old"),
+                (r.parent / "old" / FACTS).write_text(
+                    (r / FACTS).read_text().replace("initial: 28645.26", "initial: abc")
+                ),
+            ),
+            "facts.yaml",
+        ),
+        Case(
+            "diff",
+            "diff --textconv bad facts",
+            ["diff", "--textconv", "R/" + FACTS],
+            bad[0],
+            FACTS,
+            bad[1],
+        ),
         Case("names", "names bad facts", ["names", "R"], bad[0], FACTS, bad[1]),
         Case("names", "names --grep regex", ["names", "--grep", "[(", "R"], None, None),
-        Case("names", "names not a report", ["names", "W/empty"], lambda r: (r.parent / "empty").mkdir(), "facts.yaml"),
+        Case(
+            "names",
+            "names not a report",
+            ["names", "W/empty"],
+            lambda r: (r.parent / "empty").mkdir(),
+            "facts.yaml",
+        ),
         Case("schema", "schema -o a folder", ["schema", "-o", "R"], None, "report"),
-        Case("schema", "schema -o missing folder", ["schema", "-o", "W/no/such/x.json"], None, "x.json"),
+        Case(
+            "schema",
+            "schema -o missing folder",
+            ["schema", "-o", "W/no/such/x.json"],
+            None,
+            "x.json",
+        ),
         Case("schema", "schema -o /proc", ["schema", "-o", "/proc/x.json"], None, "x.json"),
-        Case("schema", "schema --framework -o a folder", ["schema", "--framework", "-o", "R"], None, "report"),
+        Case(
+            "schema",
+            "schema --framework -o a folder",
+            ["schema", "--framework", "-o", "R"],
+            None,
+            "report",
+        ),
         Case("schema", "schema", ["schema"], None, None),
         Case("list", "frameworks", ["frameworks"], None, None),
         Case("list", "outlines", ["outlines"], None, None),
         Case("list", "framework no action", ["framework"], None, None),
-        Case("score", "score not a report", ["score", "W/empty"], lambda r: (r.parent / "empty").mkdir(), "facts.yaml"),
+        Case(
+            "score",
+            "score not a report",
+            ["score", "W/empty"],
+            lambda r: (r.parent / "empty").mkdir(),
+            "facts.yaml",
+        ),
         Case("score", "score a file", ["score", "R/" + FACTS], None, "facts.yaml"),
-        Case("build", "build not a report", ["build", "W/empty"], lambda r: (r.parent / "empty").mkdir(), "facts.yaml"),
-        Case("build", "build output is a file", ["build", "R"], lambda r: (r / "build").write_text("x"), "build"),
-        Case("build", "build output read-only", ["build", "R"], lambda r: ((r / "build").mkdir(), (r / "build").chmod(0o500)),
-             "build"),
+        Case(
+            "build",
+            "build not a report",
+            ["build", "W/empty"],
+            lambda r: (r.parent / "empty").mkdir(),
+            "facts.yaml",
+        ),
+        Case(
+            "build",
+            "build output is a file",
+            ["build", "R"],
+            lambda r: (r / "build").write_text("x"),
+            "build",
+        ),
+        Case(
+            "build",
+            "build output read-only",
+            ["build", "R"],
+            lambda r: ((r / "build").mkdir(), (r / "build").chmod(0o500)),
+            "build",
+        ),
         Case("check", "check a nonexistent folder", ["check", "W/nope"], None, "nope"),
-        Case("preview", "preview not a report", ["preview", "--port", "0", "W/empty"],
-             lambda r: (r.parent / "empty").mkdir(), "facts.yaml", timeout=8),
-        Case("preview", "preview port 70000", ["preview", "--port", "70000", "R"], None, "--port", timeout=8),
-        Case("preview", "preview port -1", ["preview", "--port", "-1", "R"], None, "--port", timeout=8),
-        Case("preview", "preview port abc", ["preview", "--port", "abc", "R"], None, "--port", timeout=8),
-        Case("preview", "preview host unknown", ["preview", "--port", "0", "--host", "nohost.invalid", "R"], None,
-             "nohost.invalid", timeout=8),
-        Case("preview", "preview host not mine", ["preview", "--port", "0", "--host", "10.255.255.1", "R"], None,
-             "10.255.255.1", timeout=8),
-        Case("preview", "preview port in use", ["preview", "--port", str(BUSY_PORT), "R"], _occupy, str(BUSY_PORT),
-             timeout=8),
-        Case("preview", "preview bad facts", ["preview", "--port", "0", "R"], bad[0], FACTS, bad[1], timeout=8,
-             running_ok=True),
+        Case(
+            "preview",
+            "preview not a report",
+            ["preview", "--port", "0", "W/empty"],
+            lambda r: (r.parent / "empty").mkdir(),
+            "facts.yaml",
+            timeout=8,
+        ),
+        Case(
+            "preview",
+            "preview port 70000",
+            ["preview", "--port", "70000", "R"],
+            None,
+            "--port",
+            timeout=8,
+        ),
+        Case(
+            "preview",
+            "preview port -1",
+            ["preview", "--port", "-1", "R"],
+            None,
+            "--port",
+            timeout=8,
+        ),
+        Case(
+            "preview",
+            "preview port abc",
+            ["preview", "--port", "abc", "R"],
+            None,
+            "--port",
+            timeout=8,
+        ),
+        Case(
+            "preview",
+            "preview host unknown",
+            ["preview", "--port", "0", "--host", "nohost.invalid", "R"],
+            None,
+            "nohost.invalid",
+            timeout=8,
+        ),
+        Case(
+            "preview",
+            "preview host not mine",
+            ["preview", "--port", "0", "--host", "10.255.255.1", "R"],
+            None,
+            "10.255.255.1",
+            timeout=8,
+        ),
+        Case(
+            "preview",
+            "preview port in use",
+            ["preview", "--port", str(BUSY_PORT), "R"],
+            _occupy,
+            str(BUSY_PORT),
+            timeout=8,
+        ),
+        Case(
+            "preview",
+            "preview bad facts",
+            ["preview", "--port", "0", "R"],
+            bad[0],
+            FACTS,
+            bad[1],
+            timeout=8,
+            running_ok=True,
+        ),
     ]
-    for args, option in ((["--year", "abc", "--unit", "某局"], "--year"), (["--year", "1800", "--unit", "某局"], "--year"),
-                         (["--year", "2023", "--unit", ""], "--unit"), (["--year", "2023"], "--unit"),
-                         (["--year", "2023", "--unit", "某局", "--framework", "nope"], "--framework"),
-                         (["--year", "2023", "--unit", "某局", "--level", "省"], "--level"),
-                         (["--year", "2023", "--unit", "某局", "--kind", "公司"], "--kind"),
-                         (["--year", "2023", "--unit", "某局", "--outline", "nope"], "--outline"),
-                         (["--year", "2023", "--unit", "某局\x01"], "--unit"),
-                         (["--year", "2023", "--unit", "某" * 500], "--unit"),
-                         (["--from", "W/nope"], "nope"), (["--from", "R", "--year", "2023"], "--year")):
-        cases.append(Case("new", f"new {' '.join(args)[:60]}", ["new", "W/new", *args], None, option))
-    cases += [Case("new", "new into a file", ["new", "R/" + FACTS, "--year", "2023", "--unit", "某局"], None, "facts.yaml"),
-              Case("new", "new into a non-empty folder", ["new", "R", "--year", "2023", "--unit", "某局"], None, "report"),
-              Case("new", "new --from bad facts", ["new", "W/new", "--from", "R"], bad[0], "facts.yaml"),
-              Case("new", "new under a file", ["new", "R/" + FACTS + "/x", "--year", "2023", "--unit", "某局"], None,
-                   "facts.yaml")]
+    for args, option in (
+        (["--year", "abc", "--unit", "某局"], "--year"),
+        (["--year", "1800", "--unit", "某局"], "--year"),
+        (["--year", "2023", "--unit", ""], "--unit"),
+        (["--year", "2023"], "--unit"),
+        (["--year", "2023", "--unit", "某局", "--framework", "nope"], "--framework"),
+        (["--year", "2023", "--unit", "某局", "--level", "省"], "--level"),
+        (["--year", "2023", "--unit", "某局", "--kind", "公司"], "--kind"),
+        (["--year", "2023", "--unit", "某局", "--outline", "nope"], "--outline"),
+        (["--year", "2023", "--unit", "某局\x01"], "--unit"),
+        (["--year", "2023", "--unit", "某" * 500], "--unit"),
+        (["--from", "W/nope"], "nope"),
+        (["--from", "R", "--year", "2023"], "--year"),
+    ):
+        cases.append(
+            Case("new", f"new {' '.join(args)[:60]}", ["new", "W/new", *args], None, option)
+        )
+    cases += [
+        Case(
+            "new",
+            "new into a file",
+            ["new", "R/" + FACTS, "--year", "2023", "--unit", "某局"],
+            None,
+            "facts.yaml",
+        ),
+        Case(
+            "new",
+            "new into a non-empty folder",
+            ["new", "R", "--year", "2023", "--unit", "某局"],
+            None,
+            "report",
+        ),
+        Case("new", "new --from bad facts", ["new", "W/new", "--from", "R"], bad[0], "facts.yaml"),
+        Case(
+            "new",
+            "new under a file",
+            ["new", "R/" + FACTS + "/x", "--year", "2023", "--unit", "某局"],
+            None,
+            "facts.yaml",
+        ),
+    ]
     for case in cases:
         if case.argv[0] == "preview":
             case.running_ok = case.running_ok or case.name == "preview bad facts"
@@ -875,7 +1683,7 @@ def prepare(work: Path) -> tuple[Path, Path, bytes]:
 def _child(argv: list[str], cwd: Path, out: Path, err: Path, timeout: float) -> None:
     try:
         os.setpgid(0, 0)
-        size = 3 * 1024 ** 3
+        size = 3 * 1024**3
         resource.setrlimit(resource.RLIMIT_AS, (size, size))
         resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 30, 1 << 30))
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
@@ -950,7 +1758,9 @@ def _read(path: Path) -> str:
     return path.read_text(errors="replace") if path.exists() else ""
 
 
-def run_all(cases: list[Case], work: Path, built: Path, jobs: int, timeout: float, progress: bool) -> list[Result]:
+def run_all(
+    cases: list[Case], work: Path, built: Path, jobs: int, timeout: float, progress: bool
+) -> list[Result]:
     results: list[Result | None] = [None] * len(cases)
     running: dict[int, tuple[int, Path]] = {}
     pending = list(enumerate(cases))
@@ -989,12 +1799,23 @@ def run_all(cases: list[Case], work: Path, built: Path, jobs: int, timeout: floa
 def all_cases(docx: bytes) -> list[Case]:
     facts_rows = (BASE / FACTS).read_text(encoding="utf-8").split("\n")
     after_budget = next(i for i, row in enumerate(facts_rows) if row.startswith("budget:")) + 1
-    cases = yaml_cases("facts-yaml", FACTS, [["score", "R"], ["check", "R"], ["build", "R"]], "budget.initial",
-                       after_budget)
+    cases = yaml_cases(
+        "facts-yaml",
+        FACTS,
+        [["score", "R"], ["check", "R"], ["build", "R"]],
+        "budget.initial",
+        after_budget,
+    )
     for case in cases:
         case.built = case.argv[0] == "build"
     cases += fact_cases() + shape_cases() + config_cases() + config_yaml_cases() + section_cases()
-    cases += framework_cases() + outline_cases() + import_cases(docx) + batch_cases() + other_command_cases()
+    cases += (
+        framework_cases()
+        + outline_cases()
+        + import_cases(docx)
+        + batch_cases()
+        + other_command_cases()
+    )
     return cases
 
 
@@ -1007,7 +1828,9 @@ def main() -> int:
     parser.add_argument("--only", help="only cases whose group or name matches this regex")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=60, help="seconds per case")
-    parser.add_argument("--repo", type=Path, help="run another checkout's reportkit (its package on sys.path)")
+    parser.add_argument(
+        "--repo", type=Path, help="run another checkout's reportkit (its package on sys.path)"
+    )
     parser.add_argument("--json", type=Path, help="write every result here")
     parser.add_argument("--list", action="store_true", help="list the cases, run nothing")
     args = parser.parse_args()
@@ -1022,7 +1845,16 @@ def main() -> int:
 
     parser_, modules = cli.make_parser()  # import every command module before forking
     del parser_, modules
-    for name in ("docx", "openpyxl", "xlrd", "pypandoc", "docxtpl", "markdown_it", "lxml.etree", "PIL.Image"):
+    for name in (
+        "docx",
+        "openpyxl",
+        "xlrd",
+        "pypandoc",
+        "docxtpl",
+        "markdown_it",
+        "lxml.etree",
+        "PIL.Image",
+    ):
         try:
             __import__(name)
         except ImportError:
@@ -1050,20 +1882,44 @@ def main() -> int:
     by_group = Counter(r.case.group for r in flagged)
     runs_by_group = Counter(r.case.group for r in results)
     exit2 = sum(r.code == 2 for r in results)
-    print(f"cases: {len(results)} runs ({exit2} exit 2) in {seconds:.0f} s; flagged: {len(flagged)}")
+    print(
+        f"cases: {len(results)} runs ({exit2} exit 2) in {seconds:.0f} s; flagged: {len(flagged)}"
+    )
     print("flags: " + ", ".join(f"{flag} {counts.get(flag, 0)}" for flag in FLAGS))
-    print("exit-2 messages with English or an exception name: "
-          f"{sum(1 for r in results if r.code == 2 and ({'english', 'exception'} & r.flags.keys()))}")
-    print("by group (flagged/runs): " + ", ".join(f"{g} {by_group.get(g, 0)}/{n}" for g, n in runs_by_group.items()))
+    print(
+        "exit-2 messages with English or an exception name: "
+        f"{sum(1 for r in results if r.code == 2 and ({'english', 'exception'} & r.flags.keys()))}"
+    )
+    print(
+        "by group (flagged/runs): "
+        + ", ".join(f"{g} {by_group.get(g, 0)}/{n}" for g, n in runs_by_group.items())
+    )
     if args.verbose:
         for r in flagged:
-            print(f"\n[{r.case.group}] {r.case.name} :: reportkit {' '.join(r.case.argv)} -> {r.code}")
+            print(
+                f"\n[{r.case.group}] {r.case.name} :: reportkit {' '.join(r.case.argv)} -> {r.code}"
+            )
             for flag, line in r.flags.items():
                 print(f"   {flag}: {line}")
     if args.json:
-        args.json.write_text(json.dumps([
-            {"group": r.case.group, "name": r.case.name, "argv": r.case.argv, "code": r.code, "flags": r.flags,
-             "err": r.err[-2000:]} for r in results], ensure_ascii=False, indent=1), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                [
+                    {
+                        "group": r.case.group,
+                        "name": r.case.name,
+                        "argv": r.case.argv,
+                        "code": r.code,
+                        "flags": r.flags,
+                        "err": r.err[-2000:],
+                    }
+                    for r in results
+                ],
+                ensure_ascii=False,
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
     return 0
 
 

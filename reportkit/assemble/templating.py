@@ -195,7 +195,10 @@ class ReportSandbox(SandboxedEnvironment):
                 return obj[argument]
             except IndexError:
                 return self.undefined(obj=obj, name=argument)
-        raise SecurityError(f"正文中不允许以 [{argument!r}] 访问该值")
+        shown = f"“{argument}”" if isinstance(argument, str) else str(argument)
+        what = f"一个数 {obj}" if _is_number(obj) else "一段文字" if isinstance(obj, str) else _kind(obj)
+        raise SecurityError(f"这个值是{what}，不能以 [{shown}] 取其中一项"
+                            + ("（事实文件中它写的是一个总数，而不是按类型分列？）" if _is_number(obj) else ""))
 
     def call(self, context, obj, *args, **kwargs):  # noqa: ANN001
         if getattr(obj, "reportkit_callable", False):
@@ -375,7 +378,8 @@ def _named(message: str) -> str | None:
     if tag and tag.group(1) in _ENDS:
         return f"{{% {tag.group(1)} %}} 之前没有与它对应的 {_ENDS[tag.group(1)]}"
     if message.lower().startswith("unexpected end of template") and innermost:
-        return f"{{% {innermost.group(1)} %}} 块没有结束：缺少 {{% {wanted[-1] if wanted else 'end'} %}}"
+        end = next((t for t in wanted if t.startswith("end")), f"end{innermost.group(1)}")
+        return f"{{% {innermost.group(1)} %}} 块没有结束：缺少 {{% {end} %}}"
     if message.startswith("unexpected end of template, expected 'end of print statement'"):
         return "{{ 没有闭合：缺少 }}"
     if message.startswith("unexpected end of template, expected 'end of statement block'"):
@@ -590,6 +594,10 @@ def known_names(context: dict[str, Any], prefix: str = "") -> list[str]:
 
 
 _KINDS = {"list": "这个列表", "tuple": "这个列表", "str": "这段文字"}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, Decimal, Fraction, float)) and not isinstance(value, bool)
 
 
 def _undefined_name(exc: UndefinedError) -> str:

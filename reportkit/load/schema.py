@@ -248,6 +248,10 @@ def write_text_atomic(path: Path, text: str) -> None:
     A target that cannot be written (a folder, no permission, a full disk) is a ReportError."""
     if path.is_dir():
         raise ReportError("这是一个文件夹，不能写成文件", file=path, expected="一个文件的路径，如 草稿.yaml")
+    for parent in path.parents:
+        if parent.exists() and not parent.is_dir():
+            raise ReportError(f"无法写入文件（路径中的“{parent}”是文件，不是文件夹）", file=path,
+                              expected="一个文件夹中的文件")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -118,6 +118,8 @@ _PROBLEMS = (
 )
 # Outside YAML's printable set (tab, line breaks and every ordinary character are in it).
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Line breaks to YAML but not to an editor (NEL, LINE and PARAGRAPH SEPARATOR).
+_YAML_BREAKS = re.compile("[\x85\u2028\u2029]")
 # In any text file: control characters Word's XML cannot hold.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # A key typed with the full-width colon of a Chinese keyboard: "spent： 1"
@@ -177,6 +179,8 @@ def _walk(node: yaml.Node, path: str, located: Located, walk: _Walk, depth: int 
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _refuse("键必须是文字或数字，不能是列表或映射", key_node, located)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _refuse("不支持 YAML 的合并键“<<”", key_node, located, "把要写的键逐一写出")
             key = str(key_node.value)
             child = f"{path}.{key}" if path else key
             line = key_node.start_mark.line + 1
@@ -276,12 +280,12 @@ def outside(path: Path, root: Path) -> None:
                           expected="报告目录中的普通文件")
 
 
-def _refuse_characters(text: str, path: Path, pattern: re.Pattern) -> None:
+def _refuse_characters(text: str, path: Path, pattern: re.Pattern, what: str = "控制字符") -> None:
     bad = pattern.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        raise ReportError(f"第 {column} 列含有不可见的控制字符 U+{ord(bad.group()):04X}，请删除", file=path,
+        raise ReportError(f"第 {column} 列含有不可见的{what} U+{ord(bad.group()):04X}，请删除", file=path,
                           line=line, expected="普通文字（从别处粘贴时可能带入）")
 
 
@@ -330,6 +334,21 @@ def _long_quote(text: str, until: int | None) -> tuple[int, int] | None:
     return found
 
 
+def _line_without_colon(text: str, line: int | None) -> int | None:
+    """The line above `line` (blank and comment lines skipped) when it holds a bare word, a
+    key without ": " after it; None when it looks like a key, a list item or a block."""
+    rows = text.splitlines()
+    number = (line or 0) - 1
+    while number >= 1 and (not rows[number - 1].strip() or rows[number - 1].lstrip().startswith("#")):
+        number -= 1
+    if number < 1 or number > len(rows):
+        return None
+    row = rows[number - 1].split(" #", 1)[0].strip()
+    if not row or row.startswith(("-", "[", "{", '"', "'", "|", ">")) or row.endswith(":") or ": " in row:
+        return None
+    return number
+
+
 def _stray_marker(text: str, line: int | None) -> int | None:
     """The line of a "..." or "%…" above `line` that ended the document early."""
     rows = text.splitlines()[: line or 0]
@@ -345,6 +364,7 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[Any, Located]:
     if text is None:
         text = read_yaml_text(path)
     _refuse_characters(text, path, _NOT_PRINTABLE)
+    _refuse_characters(text, path, _YAML_BREAKS, "换行符")  # else every later line number is off by one
     colon = _full_width_colon(text, None)  # valid YAML too: the line would be read as text
     if colon is not None:
         raise _colon_error(path, colon)
@@ -365,6 +385,10 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[Any, Located]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = _problem(f"{exc.problem} {exc.context}", _line_text(text, line))
+        if "mapping values are not allowed" in (exc.problem or "") and (bare := _line_without_colon(text, line)):
+            # "  foo" (or "foo:bar") above "  key: 1": YAML reads both lines as one text and stops
+            # at the second line's colon; the line missing its ": " is the one above.
+            problem, line = "这一行缺少冒号和空格（应写成“键: 值”，冒号后加一个空格）", bare
         opened = exc.context_mark.line + 1 if exc.context_mark else None
         if (exc.context or "").startswith("while parsing a flow") and opened and line and opened < line:
             # An unclosed [ or {: PyYAML notices on a later line; the mistake is where it opened.
