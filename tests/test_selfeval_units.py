@@ -65,14 +65,14 @@ def test_many_digits_in_yuan_stay_exact(tmp_path: Path) -> None:
     facts = _parse(
         tmp_path,
         "targets:\n  unit: 元\n  tasks:\n"
-        "    - {name: 甲, result: 乙, budget: '1234567890123456789.89', spent: 0.01}\n"
+        "    - {name: 甲, result: 乙, budget: '123456789012345678901234567.89', spent: 0.01}\n"
         + GOALS
         + INDICATORS,
     )
     rows = _texts(targets_grid(facts.targets, "某局", 2021))
     assert rows[3][2:] == [
-        "1234567890123456789.89",
-        "1234567890123456789.89",
+        "123456789012345678901234567.89",
+        "123456789012345678901234567.89",
         "0.01",
         "0.01",
     ]
