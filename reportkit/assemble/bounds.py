@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 MAX_SECTION_LINES = 20_000
 MAX_LINE_CHARS = 20_000
 
-_LONG_LINE = re.compile(f"[^\r\n]{{{MAX_LINE_CHARS + 1}}}")
 _LINE_END = re.compile(r"\r\n?|\n")
 
 
@@ -35,17 +34,27 @@ def _breaks(text: str, end: int | None = None) -> int:
     return text.count("\n", 0, end) + text.count("\r", 0, end) - text.count("\r\n", 0, end)
 
 
+def _long_line(text: str) -> int | None:
+    """Where the first line longer than MAX_LINE_CHARS starts, in one pass over the line ends
+    (a pattern of MAX_LINE_CHARS + 1 characters would rescan each line from every position)."""
+    start = 0
+    for end in _LINE_END.finditer(text):
+        if end.start() - start > MAX_LINE_CHARS:
+            return start
+        start = end.end()
+    return start if len(text) - start > MAX_LINE_CHARS else None
+
+
 def check_size(text: str, file: str, *, line_of: Callable[[int], int] | None = None) -> None:
     """Refuse a section with more than MAX_SECTION_LINES lines or a line longer than
     MAX_LINE_CHARS characters. `line_of` maps a line of `text` to its source line: given for
     the text after {{ }} expansion, whose lines the message then names in the source file."""
     expanded = "（由 {{ }} 或 {% %} 展开而成）" if line_of is not None else ""
     where = line_of or (lambda line: line)
-    long = _LONG_LINE.search(text)
-    if long:
-        line = _breaks(text, long.start()) + 1
-        start = max(text.rfind("\n", 0, long.start()), text.rfind("\r", 0, long.start())) + 1
-        end = _LINE_END.search(text, long.start())
+    start = _long_line(text)
+    if start is not None:
+        line = _breaks(text, start) + 1
+        end = _LINE_END.search(text, start)
         length = (end.start() if end else len(text)) - start
         raise ReportError(
             f"这一行有 {length:,} 个字符{expanded}，超过每行 {MAX_LINE_CHARS:,} 个字符的上限",
