@@ -126,3 +126,28 @@ def test_all_commented_options_uncommented_together_pass_check(
     shutil.copytree(REPO / "content", fresh.parent / "2023年度报告" / "content")
     assert _config_errors(fresh) == []
     assert main(["check", str(fresh)]) == 0
+
+
+def test_a_folder_of_sections_without_facts_is_told_what_works(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """`reportkit new .` refuses a folder that is not empty; the message proposes a new folder to
+    copy the facts file from, and doing just that gives a report folder check reads."""
+    folder = tmp_path / "报告"
+    assert main(["new", str(folder), "--year", "2023", "--unit", "青岚市水务局"]) == 0
+    (folder / "content" / "facts.yaml").unlink()  # sections written, the facts file lost
+    capsys.readouterr()
+    assert main(["build", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "找不到 content/facts.yaml" in err and "reportkit new 新目录" in err, err
+    assert (
+        main(["new", str(folder), "--year", "2023", "--unit", "青岚市水务局"]) == 2
+    )  # what it used to propose
+    assert main(["check", str(folder)]) == 2
+    assert "reportkit new 新目录" in capsys.readouterr().out
+    elsewhere = tmp_path / "新目录"
+    assert main(["new", str(elsewhere), "--year", "2023", "--unit", "青岚市水务局"]) == 0
+    shutil.copyfile(elsewhere / "content" / "facts.yaml", folder / "content" / "facts.yaml")
+    capsys.readouterr()
+    assert main(["check", str(folder)]) == 0  # a report folder again: what is left are to-dos
+    assert "待填" in capsys.readouterr().out

@@ -62,6 +62,7 @@ from ..load import (
     Paths,
     load_options,
     load_yaml,
+    missing_facts_hint,
     missing_required,
     outline_for,
     parse_facts,
@@ -374,7 +375,7 @@ def check_report(root: Path) -> CheckResult:
     findings = result.findings
     if not paths.facts.is_file():
         findings.append(Finding(ERROR, FACTS, "不是报告目录：找不到事实文件", FACTS_FILE,
-                                expected="用 reportkit new 目录 创建报告目录，或进入已有的报告目录"))
+                                expected=missing_facts_hint(paths)))
         return result
     loaded = _load_facts(paths, findings)
     options, outline = {}, None

@@ -19,6 +19,7 @@ _EXPORTS = {
     "default_template": ".config",
     "find_root": ".config",
     "load_options": ".config",
+    "missing_facts_hint": ".config",
     "previous_option": ".config",
     "Adjustment": ".facts",
     "Declared": ".facts",

@@ -154,12 +154,25 @@ def check_template(paths: Paths, value: object, line: int | None) -> Path:
     return path
 
 
+def missing_facts_hint(paths: Paths) -> str:
+    """What to do when content/facts.yaml is missing. `reportkit new` refuses a folder that is
+    not empty, so for a folder that already holds sections it names a new folder to copy from."""
+    try:
+        started = paths.content.is_dir() and any(paths.content.iterdir())
+    except OSError:
+        started = False
+    if started:
+        return ("这个目录已有章节文件：先在别处运行 reportkit new 新目录 --year 年度 --unit 单位名称，"
+                "把其中的 content/facts.yaml 复制到本目录的 content/ 下再填写")
+    return "用 reportkit new 目录 创建报告目录，或进入已有的报告目录"
+
+
 def find_root(start: Path | str) -> Paths:
     paths = Paths(Path(start))
     if not paths.facts.is_file():
         raise ReportError(
             f"“{start}”不是报告目录：找不到 content/facts.yaml",
-            file=paths.facts, expected="用 reportkit new 目录 创建报告目录，或进入已有的报告目录",
+            file=paths.facts, expected=missing_facts_hint(paths),
         )
     return paths
 
