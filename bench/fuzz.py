@@ -1,11 +1,14 @@
 """Fuzz `reportkit build` with mutated report folders and count what goes wrong (issue 18).
 
-    python bench/fuzz.py [--cases 200] [--seed 18] [--timeout 20] [--memory-mb 1536]
+    python bench/fuzz.py [--cases 200] [--seed 18] [--cpu 20] [--wall 300] [--memory-mb 1536]
 
 Each case copies the example report, applies one mutation (a facts value or line, or a
 snippet appended to a section: Jinja probes, CommonMark oddities, control characters, links
-out of the folder …) and runs `python -m reportkit build` in a subprocess under a time limit
-and an address-space limit (resource.setrlimit). A build of the unmutated folder runs first;
+out of the folder …) and runs `python -m reportkit build` in a subprocess under a CPU-time
+limit and an address-space limit (resource.setrlimit). A hang is a build that uses up its CPU
+seconds (RLIMIT_CPU: the kernel stops it with SIGXCPU), so the counts do not depend on how
+busy the machine is; a generous wall-clock limit stops builds that wait without computing
+(a named pipe read forever) and counts them as hangs too. A build of the unmutated folder runs first;
 after a failed build its outputs must be byte-identical. Printed: cases, wrong exits (not 0
 or 2, or an internal error), hangs, blow-ups (memory), accepted bad inputs (exit 0 on a
 mutation that must be refused), messages without a file, outputs changed by a failed build.
@@ -21,6 +24,7 @@ import random
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -75,9 +79,10 @@ class Case:
 @dataclass
 class Outcome:
     case: Case
-    code: int | None  # None: hung
+    code: int | None  # None: hung (out of CPU time, or past the wall-clock backstop)
     stderr: str
     outputs_changed: bool
+    cpu: float = 0.0  # seconds of CPU the build used (user + system)
 
     @property
     def wrong_exit(self) -> bool:
@@ -158,23 +163,49 @@ def _digests(out: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir() if not p.name.startswith(".")}
 
 
-def build(root: Path, timeout: float, memory_mb: int, python: str = sys.executable) -> tuple[int | None, str]:
+def wall_limit(cpu: float) -> float:
+    """The wall-clock backstop for a CPU limit: generous, so that only a build waiting on
+    something (not computing) meets it, even on a machine busy with other work."""
+    return max(120.0, 15 * cpu)
+
+
+def build(root: Path, cpu: float, memory_mb: int, python: str = sys.executable,
+          wall: float | None = None) -> tuple[int | None, str, float]:
+    """Exit code (None: hung), stderr and CPU seconds of one `reportkit build`."""
+    seconds = max(1, round(cpu))
+
     def limits() -> None:
         size = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (size, size))
         resource.setrlimit(resource.RLIMIT_FSIZE, (512 * 1024 * 1024, 512 * 1024 * 1024))
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))  # SIGXCPU, then SIGKILL
 
     env = {**os.environ, "REPORTKIT_NO_CACHE": "1", "LC_ALL": "C.UTF-8"}
-    try:
-        done = subprocess.run([python, "-m", "reportkit", "build", str(root)], capture_output=True, text=True,
-                              timeout=timeout, preexec_fn=limits, env=env, cwd=root.parent)
-    except subprocess.TimeoutExpired:
-        return None, ""
-    return done.returncode, done.stderr
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([python, "-m", "reportkit", "build", str(root)], stdout=subprocess.DEVNULL,
+                                stderr=err, preexec_fn=limits, env=env, cwd=root.parent)
+        deadline = time.monotonic() + (wall or wall_limit(cpu))
+        while True:  # wait4 gives the child's own CPU time; poll so the wall backstop can act
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                proc.kill()
+                _, status, usage = os.wait4(proc.pid, 0)
+                proc.returncode = -1
+                return None, "", usage.ru_utime + usage.ru_stime
+            time.sleep(0.05)
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        used = usage.ru_utime + usage.ru_stime
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    if code == -signal.SIGXCPU or code == -signal.SIGKILL and used >= seconds:
+        return None, stderr, used  # used up its CPU time (only RLIMIT_CPU sends SIGXCPU): a hang
+    return code, stderr, used
 
 
-def run_case(example: Path, built: Path, rng: random.Random, timeout: float, memory_mb: int,
-             python: str = sys.executable) -> Outcome:
+def run_case(example: Path, built: Path, rng: random.Random, cpu: float, memory_mb: int,
+             python: str = sys.executable, wall: float | None = None) -> Outcome:
     """Mutate a copy of the built example and build it; compare the outputs on failure."""
     work = Path(tempfile.mkdtemp(prefix="rk-fuzz-"))
     try:
@@ -182,9 +213,9 @@ def run_case(example: Path, built: Path, rng: random.Random, timeout: float, mem
         shutil.copytree(built, root, symlinks=True)
         before = _digests(root / "build")
         case = mutate(root, rng)
-        code, stderr = build(root, timeout, memory_mb, python)
+        code, stderr, used = build(root, cpu, memory_mb, python, wall)
         changed = code not in (0, None) and _digests(root / "build") != before
-        return Outcome(case, code, stderr, changed)
+        return Outcome(case, code, stderr, changed, used)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -194,7 +225,7 @@ def prepare(example: Path, python: str = sys.executable) -> Path:
     work = Path(tempfile.mkdtemp(prefix="rk-fuzz-base-"))
     root = work / "report"
     shutil.copytree(example / "content", root / "content")
-    code, stderr = build(root, 300, 4096, python)
+    code, stderr, _ = build(root, 300, 4096, python)
     if code != 0:
         raise SystemExit(f"the unmutated example does not build: {stderr}")
     return root
@@ -204,7 +235,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cases", type=int, default=200)
     parser.add_argument("--seed", type=int, default=18)
-    parser.add_argument("--timeout", type=float, default=20)
+    parser.add_argument("--cpu", type=float, default=20, help="CPU seconds per build; more is a hang")
+    parser.add_argument("--wall", type=float, default=None,
+                        help="wall-clock backstop per build (default: the larger of 120 s and 15 × --cpu)")
     parser.add_argument("--memory-mb", type=int, default=1536)
     parser.add_argument("--repo", type=Path, default=REPO, help="the tree to fuzz (its content/ and reportkit/)")
     parser.add_argument("--python", default=sys.executable)
@@ -217,7 +250,7 @@ def main() -> int:
                             "messages without a file", "outputs changed by a failed build"], 0)
     start = time.perf_counter()
     for _ in range(args.cases):
-        o = run_case(args.repo, built, rng, args.timeout, args.memory_mb, args.python)
+        o = run_case(args.repo, built, rng, args.cpu, args.memory_mb, args.python, args.wall)
         counts["cases"] += 1
         flags = {"wrong exits": o.wrong_exit, "hangs": o.code is None, "blow-ups": o.blew_up,
                  "accepted bad inputs": o.accepted_bad, "messages without a file": o.unnamed,
@@ -226,11 +259,14 @@ def main() -> int:
             counts[key] += flag
         if args.verbose and any(flags.values()):
             last = (o.stderr.strip().splitlines() or [""])[-1][:160]
-            print(f"  {o.case.name}: exit {o.code} {[k for k, v in flags.items() if v]} {last}", flush=True)
+            print(f"  {o.case.name}: exit {o.code} ({o.cpu:.1f} s CPU) {[k for k, v in flags.items() if v]} {last}",
+                  flush=True)
     shutil.rmtree(built.parent, ignore_errors=True)
     for key, value in counts.items():
         print(f"{key}: {value}")
-    print(f"({time.perf_counter() - start:.0f} s, seed {args.seed}, timeout {args.timeout} s, {args.memory_mb} MB)")
+    wall = args.wall or wall_limit(args.cpu)
+    print(f"({time.perf_counter() - start:.0f} s, seed {args.seed}, {args.cpu:g} s CPU, wall backstop {wall:g} s, "
+          f"{args.memory_mb} MB)")
     return 0
 
 

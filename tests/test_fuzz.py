@@ -22,7 +22,7 @@ fuzz = importlib.util.module_from_spec(_spec)
 sys.modules["rk_fuzz"] = fuzz
 _spec.loader.exec_module(fuzz)
 
-TIMEOUT = 60  # seconds per build on a loaded machine; a hang runs into it
+CPU_SECONDS = 60  # CPU seconds per build (RLIMIT_CPU, not wall time: a loaded machine does not count); a hang runs into it
 MEMORY_MB = 1536
 
 
@@ -37,7 +37,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1))
 def test_one_mutation_gives_exit_0_or_a_clear_error(built: Path, seed: int) -> None:
-    outcome = fuzz.run_case(REPO, built, random.Random(seed), TIMEOUT, MEMORY_MB)
+    outcome = fuzz.run_case(REPO, built, random.Random(seed), CPU_SECONDS, MEMORY_MB)
     what = f"{outcome.case.name}: exit {outcome.code}: {outcome.stderr[-300:]}"
     assert outcome.code is not None, "hung: " + what
     assert not outcome.wrong_exit, what
