@@ -134,8 +134,9 @@ def test_pictures_inside_the_folder_only(tmp_path: Path) -> None:
         html = body(f"![替代文字]({src})\n", root)
         assert "<img" not in html and "替代文字" in html, src
 
-    embedded = body("![机构图](images/org.png)\n", root, embed=True)
-    assert '<img src="data:image/png;base64,' in embedded
+    pictures = Pictures(root, embed=True)  # the standalone file: placeholders, then each picture's bytes once
+    embedded, css = pictures.embed_into(render_body(parse("![机构图](images/org.png)\n"), pictures, root / "content"))
+    assert '<img src="data:image/png;base64,' in embedded and css == ""
 
 
 def test_error_page_shows_the_message_as_text() -> None:

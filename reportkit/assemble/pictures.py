@@ -11,6 +11,11 @@ from markdown_it.token import Token
 
 from ..errors import ReportError, os_reason
 
+# A picture larger than this is shown as its alt text (render/html, render/docx); the distinct
+# pictures a report shows, together, may not pass MAX_PICTURES_BYTES: both the Word file and
+# the standalone HTML embed every one (the HTML as base64, a third larger).
+MAX_PICTURE_BYTES = 10 * 1024 * 1024
+MAX_PICTURES_BYTES = 100 * 1024 * 1024
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 _ENDS = {  # format: (what the file starts with, what a complete file ends with)
     ".png": ((b"\x89PNG\r\n\x1a\n",), b"IEND\xaeB`\x82"),
@@ -48,8 +53,19 @@ def _images(tokens: list[Token]):  # noqa: ANN202
             yield from _images(tok.children)
 
 
-def check_pictures(tokens: list[Token], base: Path, root: Path, file: str, source: str) -> None:
-    """Refuse a damaged local picture inside the report folder (others keep their alt text)."""
+def _line(source: str, src: str) -> int | None:
+    """The line of the section that names the picture (only for a message)."""
+    at = source.find(src)
+    return source.count("\n", 0, at) + 1 if at >= 0 else None
+
+
+def check_pictures(tokens: list[Token], base: Path, root: Path, file: str, source: str,
+                   shown: dict[Path, int] | None = None) -> None:
+    """Refuse a damaged local picture inside the report folder (others keep their alt text).
+
+    `shown` (one per report, across its sections): the size of every distinct picture shown
+    so far; the report's pictures together may not pass MAX_PICTURES_BYTES, as both outputs
+    embed each of them (once)."""
     for tok in _images(tokens):
         src = str(tok.attrGet("src") or "")
         if not src or _URL_SCHEME.match(src):
@@ -58,11 +74,20 @@ def check_pictures(tokens: list[Token], base: Path, root: Path, file: str, sourc
             path = (base / unquote(src.split("#")[0].split("?")[0])).resolve()
             if not path.is_relative_to(root.resolve()) or not path.is_file():
                 continue
+            size = path.stat().st_size
         except (OSError, ValueError):
             continue
         problem = picture_problem(path)
         if problem:
-            at = source.find(src)
-            line = source.count("\n", 0, at) + 1 if at >= 0 else None
-            raise ReportError(f"图片“{src}”{problem}", file=file, line=line,
+            raise ReportError(f"图片“{src}”{problem}", file=file, line=_line(source, src),
                               expected="完整的 PNG、JPEG 或 GIF 图片（在看图软件中能打开）")
+        if shown is None or path in shown or size > MAX_PICTURE_BYTES:
+            continue
+        shown[path] = size
+        total = sum(shown.values())
+        if total > MAX_PICTURES_BYTES:
+            raise ReportError(
+                f"报告中的图片合计 {total / 1024 / 1024:.1f} MB（{len(shown)} 张，到图片“{src}”为止），"
+                f"超过 {MAX_PICTURES_BYTES // 1024 // 1024} MB 的上限", file=file, line=_line(source, src),
+                expected=f"全部图片合计不超过 {MAX_PICTURES_BYTES // 1024 // 1024} MB（请压缩图片或减少图片；"
+                         "同一张图片多次引用只算一次）")

@@ -242,7 +242,7 @@ def _annex_parts(outline: Outline, framework: Framework, facts: Facts, values: d
 
 
 def _read_section(paths: Paths, outline: Outline, section: Section, context: dict,
-                  captions: int = 0) -> tuple[Block | None, int]:
+                  captions: int = 0, pictures: dict[Path, int] | None = None) -> tuple[Block | None, int]:
     """The section's block and the chapter's table captions up to its end.
 
     `captions`: the captions earlier in the chapter, from which generated tables are numbered 表N-M.
@@ -270,7 +270,7 @@ def _read_section(paths: Paths, outline: Outline, section: Section, context: dic
     markdown, captions = number_captions(text, outline.chapter_number(section), captions)
     tokens = parse(markdown)
     if rel:
-        check_pictures(tokens, (paths.root / rel).parent, paths.root, rel, markdown)
+        check_pictures(tokens, (paths.root / rel).parent, paths.root, rel, source, pictures)  # lines of the file
     return Block(2, section.number, section.title, rel, markdown, tokens, key=section.key), captions
 
 
@@ -295,9 +295,10 @@ def assemble(facts: Facts, framework: Framework, metrics: dict, scores: Scores, 
 
     annexes = _annex_parts(outline, framework, facts, values)
     context = template_context(facts, framework, metrics, scores, outline)
+    pictures: dict[Path, int] = {}  # every distinct picture shown, for their total size
     intro = None
     if outline.intro:
-        intro, _ = _read_section(paths, outline, outline.intro, context)
+        intro, _ = _read_section(paths, outline, outline.intro, context, pictures=pictures)
         if intro:
             intro.title = text(outline.intro.title, "intro.title")
     blocks: list[Block] = []
@@ -310,7 +311,7 @@ def assemble(facts: Facts, framework: Framework, metrics: dict, scores: Scores, 
             continue
         captions = 0
         for si, section in enumerate(chapter.sections):
-            block, captions = _read_section(paths, outline, section, context, captions)
+            block, captions = _read_section(paths, outline, section, context, captions, pictures)
             if block is None:
                 continue
             block.title = text(section.title, f"chapters.{ci}.sections.{si}.title")

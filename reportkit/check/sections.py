@@ -217,6 +217,7 @@ def check_sections(
     rendered: list[Rendered] = []
     if context is not None and numbers:  # with facts missing, total and grade are still empty
         findings += _check_templates(outline, context, paths.root)
+    pictures: dict[Path, int] = {}  # every distinct picture shown, for their total size (as build)
     for section in outline.files():
         path = paths.content / section.file
         rel = f"content/{section.file}"
@@ -265,7 +266,8 @@ def check_sections(
             findings.append(from_error(exc, SECTIONS, paths.root))
             continue
         try:  # a damaged picture stops build: say so here too
-            check_pictures(parse("\n".join(line.text for line in lines.lines)), path.parent, paths.root, rel, source)
+            check_pictures(parse("\n".join(line.text for line in lines.lines)), path.parent, paths.root, rel, source,
+                           pictures)
         except ReportError as exc:
             findings.append(from_error(exc, SECTIONS, paths.root))
         if numbers:

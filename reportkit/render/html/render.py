@@ -53,6 +53,7 @@ MAX_IMAGE_BYTES = 10 * 1024 * 1024
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
                ".bmp": "image/bmp"}
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
+_PLACEHOLDER = re.compile(r'<img src="#(picture-\d+)"')
 
 
 def _num(value: Decimal | Fraction | None) -> str:
@@ -81,23 +82,51 @@ def picture_path(src: str, base: Path, root: Path) -> Path | None:
 
 
 class Pictures:
-    """How a picture is linked: the preview serves it, the standalone file embeds it."""
+    """How a picture is linked: the preview serves it, the standalone file embeds it.
+
+    The standalone file carries each distinct picture's bytes once, however often the report
+    shows it. While rendering, an embedded picture is linked by a placeholder URL (#picture-N,
+    one per file); `embed` then puts the bytes in: a picture shown once as the img's data: URL
+    (as it always was), one shown more often once in the page's style sheet, as the `content`
+    of a class every reference carries (an image the browser shows and prints in place of the
+    img, alt text kept)."""
 
     def __init__(self, root: Path, embed: bool):
         self.root = root.resolve()
         self.embed = embed
         self.used: set[Path] = set()  # the preview watches these files too
+        self._data: dict[Path, tuple[str, str]] = {}  # path → (its placeholder id, its data: URL)
+        self._shown: dict[str, int] = {}  # placeholder id → how many times the page shows it
 
     def url(self, path: Path) -> str | None:
         self.used.add(path)
         try:
             if self.embed:
-                data = base64.b64encode(path.read_bytes()).decode("ascii")
-                return f"data:{IMAGE_TYPES[path.suffix.lower()]};base64,{data}"
+                if path not in self._data:
+                    data = base64.b64encode(path.read_bytes()).decode("ascii")
+                    self._data[path] = (f"picture-{len(self._data) + 1}",
+                                        f"data:{IMAGE_TYPES[path.suffix.lower()]};base64,{data}")
+                ident = self._data[path][0]
+                self._shown[ident] = self._shown.get(ident, 0) + 1
+                return f"#{ident}"
             version = path.stat().st_mtime_ns  # a new URL when the picture changes
         except OSError:
             return None
         return f"/images/{quote(path.relative_to(self.root).as_posix())}?v={version}"
+
+    def embed_into(self, html: str) -> tuple[str, str]:
+        """The rendered body with its placeholders filled in (in one pass), and the CSS that
+        carries the pictures shown more than once. Only BodyRenderer.image writes “<img src=”:
+        the report's text is escaped, so a placeholder cannot be mistaken for anything else."""
+        urls = dict(self._data.values())
+
+        def filled(m: re.Match) -> str:
+            ident = m[1]
+            return f'<img src="{urls[ident]}"' if self._shown[ident] == 1 else f'<img class="{ident}"'
+
+        css = "".join(f'img.{ident} {{ content: url("{url}"); }}\n'
+                      for ident, url in urls.items() if self._shown[ident] > 1)
+        return _PLACEHOLDER.sub(filled, html), css
 
 
 # -- section bodies --------------------------------------------------------------------------
@@ -556,18 +585,20 @@ def render_error(message: str) -> str:
     return environment().get_template("error.html").render(message=message)
 
 
-def render_page(title: str, body: str, *, standalone: bool, version: int = 0, ok: bool = True) -> str:
+def render_page(title: str, body: str, *, standalone: bool, version: int = 0, ok: bool = True,
+                pictures_css: str = "") -> str:
     """The whole page around render_report (or render_error: ok=False)."""
     return environment().get_template("page.html").render(
         title=title, body=Markup(body), standalone=standalone, version=version, ok=ok,
-        css=Markup(asset("report.css")) if standalone else "",
+        css=Markup(asset("report.css") + pictures_css) if standalone else "",
     )
 
 
 def render_standalone(report: Report) -> str:
-    """One file, nothing external: inline CSS, pictures embedded, no script."""
-    body = render_report(report, Pictures(report.paths.root, embed=True))
-    return render_page(report.title, body, standalone=True)
+    """One file, nothing external: inline CSS, pictures embedded (each file's bytes once), no script."""
+    pictures = Pictures(report.paths.root, embed=True)
+    body, css = pictures.embed_into(render_report(report, pictures))
+    return render_page(report.title, body, standalone=True, pictures_css=css)
 
 
 def write_html(report: Report, path: Path) -> None:
