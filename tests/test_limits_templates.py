@@ -61,6 +61,9 @@ def error(text: str) -> ReportError:
     ("{{ tables.quarterly(x=1) }}", "不接受参数“x”"),
     ("{{ 1 + }}", "表达式语法错误"),
     ("{{ a b }}", "没有正确结束"),
+    ("{ budget.adjusted | wan }}", "多余的“}}”：前面没有与之对应的“{{”"),  # a lone }} was printed (fuzz)
+    ("{执行率 100%}", "多余的“%}”"),
+    ("{注释 #}", "多余的“#}”"),
 ])
 def test_bad_expression_is_a_clear_error(text: str, words: str) -> None:
     context_tables = {"quarterly": _table}
@@ -127,3 +130,14 @@ def test_power_within_the_limit_is_computed() -> None:
 def test_decimals_limit_holds_at_its_value() -> None:
     assert render_text(f"{{{{ budget.adjusted | wan({T.MAX_DECIMALS}) }}}}", CONTEXT, FILE) == "57,373.0200000000"
     assert "小数位数" in str(error(f"{{{{ budget.adjusted | wan({T.MAX_DECIMALS + 1}) }}}}"))
+
+
+def test_a_tag_end_inside_raw_or_a_string_is_text() -> None:
+    assert render_text("{% raw %}}}{% endraw %} {{ '}}' }}", CONTEXT, FILE) == "}} }}"
+
+
+def test_imported_text_with_tag_marks_renders_to_itself() -> None:
+    from reportkit.importer.docx import escape_inline
+
+    for text in ("a {{x}} b", "}}", "100%}", "{# c #}", "{%}%}", "a}}}b", "{{{", "plain { } text"):
+        assert render_text(escape_inline(text), CONTEXT, FILE) == text

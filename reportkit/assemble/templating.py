@@ -412,11 +412,23 @@ def syntax_message(message: str) -> str:
     return "无法解析"
 
 
+# The end of a tag in plain text: the start before it is missing or mistyped ({ x }}, {{ x }}}).
+_STRAY_END = re.compile(r"\}\}|%\}|#\}")
+_STRAY_END_OF = {"}}": ("{{", "{{ budget.adjusted | wan }}"), "%}": ("{%", "{% if … %}…{% endif %}"),
+                 "#}": ("{#", "{# 注释 #}")}
+
+
 def _check_tokens(source: str, file: str) -> None:
     """Refuse a tag too long or too deeply nested before the parser recurses into it."""
     tokens = depth = blocks = 0
-    inside = first = False
+    inside = first = raw = False
     for line, kind, value in _ENV.lex(source, name=file, filename=file):
+        raw = kind == "raw_begin" or raw and kind != "raw_end"
+        if kind == "data" and not raw and (stray := _STRAY_END.search(value)):  # Jinja prints it as text
+            begin, example = _STRAY_END_OF[stray[0]]
+            raise ReportError(f"多余的“{stray[0]}”：前面没有与之对应的“{begin}”", file=file,
+                              line=line + value.count("\n", 0, stray.start()),
+                              expected=f"成对地写，如 {example}；不是模板标记就删去“{stray[0]}”")
         if kind in ("variable_begin", "block_begin"):
             inside, first, tokens, depth = True, kind == "block_begin", 0, 0
             continue

@@ -168,14 +168,15 @@ def _pandoc_problem(text: str) -> str:
 # ---------------------------------------------------------------- Markdown escaping
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
-_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
+# A tag's start or end in plain text ({{ {% {# and }} %} #}): its brace written by a {{ }} tag.
+_JINJA_MARK = re.compile(r"\{(?=[{%#])|(?<=[}%#])\}")
 _BLOCK_START = re.compile(r"^(\s*)(#|>|[-+*=](?=\s|$)|\d{1,9}(?=[.)]))")
 
 
 def escape_inline(text: str) -> str:
     """Plain text as Markdown text that renders to exactly itself (and is not a {{ }} tag)."""
     text = _INLINE_SPECIAL.sub(r"\\\1", text)
-    return _JINJA_OPEN.sub('{{ "{" }}', text)
+    return _JINJA_MARK.sub(lambda m: f'{{{{ "{m[0]}" }}}}', text)
 
 
 def _escape_block_start(line: str) -> str:
