@@ -1838,6 +1838,12 @@ def main() -> int:
     )
     parser.add_argument("--json", type=Path, help="write every result here")
     parser.add_argument("--list", action="store_true", help="list the cases, run nothing")
+    parser.add_argument(
+        "--cap",
+        type=int,
+        default=0,
+        help="at most about this many runs per group, spread evenly over it (a quicker, still varied run)",
+    )
     args = parser.parse_args()
     if args.repo:
         sys.path.insert(0, str(args.repo.resolve()))
@@ -1872,6 +1878,16 @@ def main() -> int:
         if args.only:
             pattern = re.compile(args.only)
             cases = [c for c in cases if pattern.search(f"{c.group} {c.name} {' '.join(c.argv)}")]
+        if args.cap:
+            sizes = Counter(c.group for c in cases)
+            seen: Counter = Counter()
+            kept = []
+            for case in cases:
+                step = -(-sizes[case.group] // args.cap)  # every step-th run of the group
+                if seen[case.group] % step == 0:
+                    kept.append(case)
+                seen[case.group] += 1
+            cases = kept
         if args.list:
             for case in cases:
                 print(case.group, case.name, " ".join(case.argv), sep="\t")
