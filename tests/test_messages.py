@@ -375,6 +375,13 @@ YAML = [  # (what, setup, file, text on the line named, words)
         "U+0085",
     ),  # YAML's own line break: every later line was off by one
     (
+        "a 5,000-digit amount",
+        _facts(lambda t: t.replace("initial: 28645.26", "initial: " + "9" * 5000)),
+        FACTS,
+        "initial: 9999",
+        "数字过长（5,000 位，超过 30 位）",
+    ),  # was 内部错误 ValueError (Python's 4,300-digit limit) once amounts were rounded in integers
+    (
         "a merge key",
         _facts(lambda t: t.replace("budget:\n", "budget:\n  <<: {initial: 1}\n", 1)),
         FACTS,

@@ -25,7 +25,7 @@ from .facts_schema import (
 )
 from .previous import PreviousRef, parse_previous
 from .selfeval import Targets, parse_targets
-from .yamlio import Located, load_yaml
+from .yamlio import MAX_DIGITS, Located, load_yaml
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,8 @@ def _number(raw: Any, located: Located, path: str, spec: Field) -> Decimal:
         # Python reads “１２３” and “١٢٣” as 123: say so rather than guess silently
         raise _fail(located, path, f"“{raw}”中有全角或其他文字的数字，请改为半角数字（0–9）", spec)
     elif isinstance(raw, str) and _NUMBER_TEXT.match(raw.strip()):
+        if sum(c.isdigit() for c in raw) > MAX_DIGITS:  # YAML keeps such a number as its text
+            raise _fail(located, path, f"数字过长（{sum(c.isdigit() for c in raw):,} 位，超过 {MAX_DIGITS} 位）", spec)
         value = Decimal(raw.strip())
     else:
         hint = ""
