@@ -179,3 +179,32 @@ def test_full_width_digits_in_a_number_are_refused(tmp_path) -> None:  # noqa: A
         assert "全角" in str(exc) and exc.line == 3
     else:
         raise AssertionError("full-width digits were accepted")
+
+
+@pytest.mark.parametrize(("old", "key", "line"), [
+    ("  planned: 36\n", "projects.planned", 92),
+    ("  on_time: 325\n", "petitions.on_time", 112),  # was 内部错误 (a 5,000-digit count in a message)
+    ("  budget: 598.62\n", "office_expenses.budget", 73),  # was accepted: a 5,000-digit amount
+    ("      budget: 4997.24 ", "targets.tasks.0.budget", 183),  # the 自评表, accepted too
+])
+def test_a_number_longer_than_30_digits_in_a_fact_is_refused(tmp_path: Path, old: str, key: str, line: int) -> None:
+    """YAML keeps a number of more than 30 digits as the text written (README); a fact that
+    needs a number says that it is too long (bench/fuzz.py found these)."""
+    from reportkit.load.facts import load_facts
+
+    example = (Path(__file__).resolve().parent.parent / "content" / "facts.yaml").read_text(encoding="utf-8")
+    facts = tmp_path / "facts.yaml"
+    assert example.splitlines()[line - 1].startswith(old.rstrip("\n"))
+    for digits, refused in ((Y.MAX_DIGITS, False), (Y.MAX_DIGITS + 1, True), (5000, True)):
+        value = "1" + "0" * (digits - 1)
+        if key == "petitions.on_time" and not refused:
+            continue  # 30 digits are more than the petitions replied: that cross-check's error
+        new = old.split(":")[0] + ": " + value + ("\n" if old.endswith("\n") else " ")
+        facts.write_text(example.replace(old, new, 1), encoding="utf-8")
+        try:
+            load_facts(facts)
+        except ReportError as exc:
+            assert refused, str(exc)
+            assert (exc.key, exc.line) == (key, line) and f"数字过长（{digits:,} 位，超过 30 位）" in exc.message
+        else:
+            assert not refused, f"{digits} digits accepted in {key}"

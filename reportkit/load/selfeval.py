@@ -35,7 +35,7 @@ from typing import Any
 
 from ..errors import ReportError
 from ..numbers import quantize
-from .yamlio import Located
+from .yamlio import MAX_DIGITS, Located
 
 TITLE = "{主体}整体支出绩效目标完成情况自评表"
 COLUMNS = 7  # the section label, then six columns
@@ -139,6 +139,8 @@ def _amount(item: dict, key: str, located: Located, path: str, unit: str = "万�
     if isinstance(raw, (int, Decimal)):
         value = Decimal(raw)
     elif isinstance(raw, str) and _NUMBER.match(raw.strip()):
+        if (digits := sum(c.isdigit() for c in raw)) > MAX_DIGITS:  # YAML kept it as text: too long
+            raise _fail(located, where, f"数字过长（{digits:,} 位，超过 {MAX_DIGITS} 位）", expected)
         value = Decimal(raw.strip())
     else:
         raise _fail(located, where, f"这里需要数字，写的是“{raw}”", expected)
