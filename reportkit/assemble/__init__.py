@@ -18,6 +18,7 @@ _EXPORTS = {
     "parse": ".markdown",
     "parser": ".markdown",
     "check_pictures": ".pictures",
+    "unshown_pictures": ".pictures",
     "check_size": ".bounds",
     "traced_line_of": ".bounds",
     "MAX_LINE_CHARS": ".bounds",

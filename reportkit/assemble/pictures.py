@@ -91,3 +91,37 @@ def check_pictures(tokens: list[Token], base: Path, root: Path, file: str, sourc
                 f"超过 {MAX_PICTURES_BYTES // 1024 // 1024} MB 的上限", file=file, line=_line(source, src),
                 expected=f"全部图片合计不超过 {MAX_PICTURES_BYTES // 1024 // 1024} MB（请压缩图片或减少图片；"
                          "同一张图片多次引用只算一次）")
+
+
+def unshown_pictures(tokens: list[Token], base: Path, root: Path, source: str) -> list[tuple[str, int | None, str]]:
+    """The pictures the outputs will show as their alt text, each with its line and why: a
+    missing file, one outside the report folder, one over MAX_PICTURE_BYTES, one on the web
+    (neither the Word file nor the standalone page fetches it)."""
+    out = []
+    for tok in _images(tokens):
+        src = str(tok.attrGet("src") or "")
+        if not src:
+            continue
+        if _URL_SCHEME.match(src):
+            if src.lower().startswith(("http:", "https:", "//")):
+                out.append((src, _line(source, src), "是网络地址：报告不会下载网络图片"))
+            continue
+        try:
+            path = (base / unquote(src.split("#")[0].split("?")[0])).resolve()
+        except (OSError, ValueError):
+            continue
+        if not path.is_relative_to(root.resolve()):
+            why = "在报告文件夹之外：报告只使用文件夹内的图片"
+        elif not path.is_file():
+            why = "不存在"
+        else:
+            try:
+                size = path.stat().st_size
+            except OSError:
+                continue
+            if size <= MAX_PICTURE_BYTES:
+                continue
+            why = f"有 {size / 1024 / 1024:.1f} MB，超过每张 {MAX_PICTURE_BYTES // 1024 // 1024} MB 的上限"
+        out.append((src, _line(source, src), why))
+    return out
+

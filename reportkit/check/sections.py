@@ -32,6 +32,7 @@ from ..assemble import (
     render_text,
     traced_env,
     traced_line_of,
+    unshown_pictures,
 )
 from ..compute import FOR_TEXT, NEEDS, zero_divisor
 from ..errors import ReportError
@@ -265,11 +266,14 @@ def check_sections(
         except ReportError as exc:
             findings.append(from_error(exc, SECTIONS, paths.root))
             continue
+        tokens = parse("\n".join(line.text for line in lines.lines))
         try:  # a damaged picture stops build: say so here too
-            check_pictures(parse("\n".join(line.text for line in lines.lines)), path.parent, paths.root, rel, source,
-                           pictures)
+            check_pictures(tokens, path.parent, paths.root, rel, source, pictures)
         except ReportError as exc:
             findings.append(from_error(exc, SECTIONS, paths.root))
+        for src, line, why in unshown_pictures(tokens, path.parent, paths.root, source):
+            findings.append(Finding(WARNING, SECTIONS, f"图片“{src}”{why}，报告中只显示它的说明文字", rel, line,
+                                    expected="报告文件夹中的 PNG、JPEG 或 GIF 图片，路径相对于本章节文件"))
         if numbers:
             rendered.append(lines)
     known = {s.file for s in outline.files()}
