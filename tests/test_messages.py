@@ -13,7 +13,6 @@ import re
 import shutil
 import socket
 import sys
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -51,12 +50,7 @@ def assert_clear(text: str) -> None:
         assert bench.exception_in(re.sub(r"“[^”]*”", " ", line)) is None, line
 
 
-def _zip(entries: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
+_zip = bench._zip  # the bench script's own: a zip of the given entries
 
 
 def _xlsx_table() -> bytes:

@@ -59,6 +59,14 @@ def _line(source: str, src: str) -> int | None:
     return source.count("\n", 0, at) + 1 if at >= 0 else None
 
 
+def _local_path(src: str, base: Path) -> Path | None:
+    """The file a local picture reference names (its #fragment or ?query left out), or None."""
+    try:
+        return (base / unquote(src.split("#")[0].split("?")[0])).resolve()
+    except (OSError, ValueError):
+        return None
+
+
 def check_pictures(tokens: list[Token], base: Path, root: Path, file: str, source: str,
                    shown: dict[Path, int] | None = None) -> None:
     """Refuse a damaged local picture inside the report folder (others keep their alt text).
@@ -70,12 +78,12 @@ def check_pictures(tokens: list[Token], base: Path, root: Path, file: str, sourc
         src = str(tok.attrGet("src") or "")
         if not src or _URL_SCHEME.match(src):
             continue
+        path = _local_path(src, base)
         try:
-            path = (base / unquote(src.split("#")[0].split("?")[0])).resolve()
-            if not path.is_relative_to(root.resolve()) or not path.is_file():
+            if path is None or not path.is_relative_to(root.resolve()) or not path.is_file():
                 continue
             size = path.stat().st_size
-        except (OSError, ValueError):
+        except OSError:
             continue
         problem = picture_problem(path)
         if problem:
@@ -106,9 +114,8 @@ def unshown_pictures(tokens: list[Token], base: Path, root: Path, source: str) -
             if src.lower().startswith(("http:", "https:", "//")):
                 out.append((src, _line(source, src), "是网络地址：报告不会下载网络图片"))
             continue
-        try:
-            path = (base / unquote(src.split("#")[0].split("?")[0])).resolve()
-        except (OSError, ValueError):
+        path = _local_path(src, base)
+        if path is None:
             continue
         if not path.is_relative_to(root.resolve()):
             why = "在报告文件夹之外：报告只使用文件夹内的图片"
@@ -124,4 +131,3 @@ def unshown_pictures(tokens: list[Token], base: Path, root: Path, source: str) -
             why = f"有 {size / 1024 / 1024:.1f} MB，超过每张 {MAX_PICTURE_BYTES // 1024 // 1024} MB 的上限"
         out.append((src, _line(source, src), why))
     return out
-
