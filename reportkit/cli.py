@@ -8,7 +8,7 @@ import importlib
 import os
 import sys
 
-from . import __version__
+from . import __version__, startcache
 from .errors import ReportError
 
 # Each command module defines NAME, HELP, add_arguments(parser) and run(args) -> int.
@@ -156,8 +156,11 @@ def run() -> None:
     Once main() has returned every output file is written and closed; all that is left is
     flushing the terminal output. The interpreter's teardown (freeing every object, some
     30 ms after a build) is skipped with os._exit: nothing the commands leave needs it.
+    Regular expressions and dataclass methods compile through the start-up cache.
     """
+    startcache.install()
     code = main()
+    startcache.save()
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -24,15 +24,16 @@ from types import CodeType
 import jinja2
 
 from . import __version__
+from .startcache import cache_root
 
 MAX_ENTRIES = 2000  # compiled texts kept (a few MB): many reports' worth of sections
 
 
 def cache_dir() -> Path | None:
-    if os.environ.get("REPORTKIT_NO_CACHE"):
+    root = cache_root()
+    if root is None:
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "reportkit" / f"py{sys.version_info[0]}{sys.version_info[1]}-jinja{jinja2.__version__}-{__version__}"
+    return Path(root) / f"py{sys.version_info[0]}{sys.version_info[1]}-jinja{jinja2.__version__}-{__version__}"
 
 
 def cached_code(source: str, name: str, compile_code: Callable[[], CodeType]) -> CodeType:
