@@ -21,10 +21,15 @@ import os
 import re
 import sys
 from re import _compiler, _parser
+from time import perf_counter
 
 # Entries kept: the patterns and methods one version of reportkit uses are a few hundred; the
 # rest are patterns made from a report's text. Beyond it, only this run's entries are saved.
-MAX_ENTRIES = 3000
+MAX_ENTRIES = 1500
+# Rewriting the file takes some milliseconds: a run saves only when compiling what the file
+# lacked took longer. (markdown-it builds one pattern from a set, so its text differs in each
+# process: that one is never found, and must not make every run rewrite the file.)
+SAVE_AFTER_SECONDS = 0.005
 
 # The cache belongs to one interpreter and one version of the regular expression engine.
 _TAG = f"{sys.implementation.cache_tag}-sre{_sre.MAGIC}-marshal{marshal.version}"
@@ -33,7 +38,7 @@ _original_compile = _compiler.compile
 _patterns: dict = {}  # (pattern, flags) → the arguments of _sre.compile after the pattern
 _functions: dict = {}  # generated source → its code object
 _used: set = set()  # keys of both, hit or added by this process
-_state = {"path": None, "dirty": False}
+_state = {"path": None, "compiling": 0.0}  # seconds spent on what the file lacked
 
 
 def cache_root() -> str | None:
@@ -62,9 +67,10 @@ def compile_pattern(pattern, flags=0):
     key = (pattern, flags)
     arguments = _patterns.get(key)
     if arguments is None:
+        start = perf_counter()
         arguments = _sre_arguments(pattern, flags)
         _patterns[key] = arguments
-        _state["dirty"] = True
+        _state["compiling"] += perf_counter() - start
     _used.add(key)
     return _sre.compile(pattern, *arguments)
 
@@ -75,11 +81,12 @@ def exec_generated(source, globals=None, locals=None):  # noqa: A002 - exec's ow
         return exec(source, globals, locals)
     code = _functions.get(source)
     if code is None:
+        start = perf_counter()
         # dont_inherit: compiled as dataclasses' own exec(str) compiles it, with no
         # __future__ flags of this module
         code = compile(source, "<string>", "exec", dont_inherit=True)
         _functions[source] = code
-        _state["dirty"] = True
+        _state["compiling"] += perf_counter() - start
     _used.add(source)
     return exec(code, globals, locals)
 
@@ -96,8 +103,8 @@ def _works() -> bool:
 def _read(path: str) -> None:
     try:
         with open(path, "rb") as handle:
-            data = marshal.load(handle)
-        tag, patterns, functions = data
+            data = handle.read()  # marshal.load(handle) would read it in many small calls
+        tag, patterns, functions = marshal.loads(data)
     except (OSError, ValueError, EOFError, TypeError):
         return
     if tag == _TAG and isinstance(patterns, dict) and isinstance(functions, dict):
@@ -118,9 +125,10 @@ def install() -> bool:
 
 
 def save() -> None:
-    """Write the cache if this run compiled something new (atomically; errors ignored)."""
+    """Write the cache if compiling what it lacked took longer than rewriting it would
+    (atomically; errors ignored)."""
     path = _state["path"]
-    if path is None or not _state["dirty"]:
+    if path is None or _state["compiling"] <= SAVE_AFTER_SECONDS:
         return
     patterns, functions = _patterns, _functions
     if len(patterns) + len(functions) > MAX_ENTRIES:
@@ -140,4 +148,4 @@ def save() -> None:
             raise
     except (OSError, ValueError):  # a read-only home, a full disk: the next start compiles
         return
-    _state["dirty"] = False
+    _state["compiling"] = 0.0

@@ -39,7 +39,8 @@ def installed(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(startcache, "_patterns", {})
     monkeypatch.setattr(startcache, "_functions", {})
     monkeypatch.setattr(startcache, "_used", set())
-    monkeypatch.setattr(startcache, "_state", {"path": None, "dirty": False})
+    monkeypatch.setattr(startcache, "_state", {"path": None, "compiling": 0.0})
+    monkeypatch.setattr(startcache, "SAVE_AFTER_SECONDS", 0.0)  # every new entry is worth a save here
     monkeypatch.setattr(re._compiler, "compile", re._compiler.compile)
     monkeypatch.setattr(dataclasses, "exec", exec, raising=False)
     assert startcache.install()
@@ -122,6 +123,22 @@ def test_nothing_new_nothing_written(installed: Path) -> None:
     assert file.stat().st_mtime_ns == before - 10**9
 
 
+def test_what_is_quick_to_compile_is_not_worth_rewriting_the_file(installed: Path, monkeypatch) -> None:
+    monkeypatch.setattr(startcache, "SAVE_AFTER_SECONDS", 0.005)
+    clock = iter(range(10**6))
+    monkeypatch.setattr(startcache, "perf_counter", lambda: next(clock) * 0.001)  # 1 ms a call
+    re.purge()
+    re.compile("quick")  # 1 ms
+    startcache.save()
+    assert not cached_files(installed)
+    for k in range(5):  # 5 ms more
+        re.compile(f"slow{k}")
+    startcache.save()
+    startcache._patterns.clear()
+    startcache._read(startcache._state["path"])
+    assert {("quick", 0), ("slow4", 0)} <= set(startcache._patterns)
+
+
 def test_a_corrupt_or_foreign_file_is_ignored(installed: Path) -> None:
     path = Path(startcache._state["path"])
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -154,7 +171,7 @@ def test_a_full_cache_keeps_only_what_this_run_used(installed: Path, monkeypatch
 def test_switched_off(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setenv("REPORTKIT_NO_CACHE", "1")
-    monkeypatch.setattr(startcache, "_state", {"path": None, "dirty": False})
+    monkeypatch.setattr(startcache, "_state", {"path": None, "compiling": 0.0})
     assert not startcache.install()
     assert re._compiler.compile is startcache._original_compile
 
