@@ -68,7 +68,8 @@ class StyleMap:
     def prepare(cls, document: Document, defaults: Path) -> StyleMap:
         """The document's styles, after copying any required style it lacks from `defaults`."""
         styles = document.styles.element
-        missing = [n for n in REQUIRED if n.lower() not in _names(styles)]
+        have = _names(styles)
+        missing = [n for n in REQUIRED if n.lower() not in have]
         if missing:
             with zipfile.ZipFile(defaults) as package:
                 source = etree.fromstring(package.read("word/styles.xml"))
