@@ -103,3 +103,56 @@ def test_the_cache_is_bounded_and_keeps_what_was_used_last(tmp_path: Path, monke
     assert entries[0] in left and entries[1] not in left  # the least recently used went
     assert render_fresh("第2次保存 {{ a.b }}\n", "x.md") == "第2次保存 3\n"  # compiled again
     assert len(list(tmp_path.rglob("*.code"))) == 3
+
+
+def test_a_yaml_file_is_parsed_once_and_read_back_the_same(tmp_path: Path, monkeypatch) -> None:
+    from decimal import Decimal
+
+    from reportkit.load import yamlio
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    parses = []
+    parse = yamlio._parse
+    monkeypatch.setattr(yamlio, "_parse", lambda *a: parses.append(1) or parse(*a))
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("budget:\n  adjusted: 1234.50\n  parts: &p [1, 2]\nagain: *p\nname: 单位\n", encoding="utf-8")
+    first, first_lines = yamlio.load_yaml(facts)
+    second, second_lines = yamlio.load_yaml(facts)
+    assert len(parses) == 1 and list(tmp_path.rglob("*.data"))
+    assert first == second == {"budget": {"adjusted": Decimal("1234.50"), "parts": [1, 2]}, "again": [1, 2],
+                               "name": "单位"}
+    assert isinstance(second["budget"]["adjusted"], Decimal)
+    assert second["again"] is second["budget"]["parts"]  # an alias is still one value
+    assert second_lines.lines == first_lines.lines and second_lines.line("budget.parts.1") == 3
+    assert second_lines.file == str(facts)
+    other = tmp_path / "copy.yaml"  # the same text elsewhere: its own file name in its lines
+    other.write_text(facts.read_text(encoding="utf-8"), encoding="utf-8")
+    assert yamlio.load_yaml(other)[1].file == str(other) and len(parses) == 2
+    facts.write_text("budget:\n  adjusted: 99\n", encoding="utf-8")  # an edit: parsed anew
+    assert yamlio.load_yaml(facts)[0] == {"budget": {"adjusted": 99}} and len(parses) == 3
+
+
+def test_a_yaml_file_with_an_error_is_refused_every_time(tmp_path: Path, monkeypatch) -> None:
+    from reportkit.load import yamlio
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    bad = tmp_path / "facts.yaml"
+    bad.write_text("a: 1\na: 2\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(ReportError, match="重复") as info:
+            yamlio.load_yaml(bad)
+        assert info.value.line == 2
+    assert not list(tmp_path.rglob("*.data"))
+
+
+def test_a_corrupt_yaml_entry_is_parsed_again(tmp_path: Path, monkeypatch) -> None:
+    from reportkit.load import yamlio
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("a: 1\n", encoding="utf-8")
+    yamlio.load_yaml(facts)
+    (entry,) = tmp_path.rglob("*.data")
+    for junk in (b"", b"not a pickle", b"\x80\x05\x95garbage"):
+        entry.write_bytes(junk)
+        assert yamlio.load_yaml(facts)[0] == {"a": 1}
