@@ -5,7 +5,8 @@ repeat whatever else the machine is doing; each line is one fresh process.
     python3 -m venv /tmp/rk && /tmp/rk/bin/pip install -q .
     python bench/startup_cost.py --python /tmp/rk/bin/python [REPORT_DIR]
 
-Each step imports everything of the step before it, so the differences are what each adds.
+Each step imports everything of the step before it, so the differences are what each adds;
+every step after the first with the start-up cache installed first, as the command does.
 Instructions are not seconds (pandoc, compiled Haskell, runs more of them per second), so
 compare reportkit with pandoc in bench/build_bench.py; this tells where reportkit's own go.
 """
@@ -56,7 +57,8 @@ def main() -> None:
         subprocess.run(reportkit, cwd=work, capture_output=True, check=True)  # warm the code cache
         rows, before = [], 0
         for label, modules in STEPS:
-            code = f"import {', '.join(modules)}" if modules else "pass"
+            # as the command does: imports with the start-up cache (reportkit/startcache.py)
+            code = f"import reportkit.startcache as c; c.install(); import {', '.join(modules)}" if modules else "pass"
             count = instructions([args.python, "-c", code], work)
             rows.append((label, count, count - before))
             before = count
