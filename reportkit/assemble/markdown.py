@@ -49,7 +49,46 @@ def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
+    # Without the html option these rules return False on every line and at every "<".
+    md.disable(["html_block", "html_inline"])
+    inline = plain_inline(md)
+    if inline is not None:
+        md.core.ruler.at("inline", inline)
     return md
+
+
+# The characters at which each inline rule can start a token other than plain text: the rule
+# returns False at every other position without changing the state. Text in which none of
+# the active rules' characters occurs is one text token, as the inline parser would make it.
+INLINE_STARTS = {
+    "text": "", "linkify": None, "newline": "\n", "escape": "\\", "backticks": "`",
+    "strikethrough": "~", "emphasis": "*_", "link": "[", "image": "!", "footnote_inline": "^",
+    "footnote_ref": "[", "autolink": "<", "html_inline": "<", "entity": "&",
+}
+# Rules run after the inline parse; with one text token and no delimiters they change nothing.
+INLINE_AFTER = {"balance_pairs", "strikethrough", "emphasis", "fragments_join"}
+
+
+def plain_inline(md: MarkdownIt):  # noqa: ANN201 - a markdown-it core rule
+    """markdown-it's core "inline" rule, with a shortcut for text no inline rule can act on;
+    None when a rule is active whose characters are not known here."""
+    starts = [INLINE_STARTS.get(name) for name in md.inline.ruler.get_active_rules()]
+    if None in starts or not set(md.inline.ruler2.get_active_rules()) <= INLINE_AFTER:
+        return None
+    special = re.compile("[" + re.escape("".join(starts)) + "]")
+
+    def inline(state) -> None:  # noqa: ANN001 - StateCore
+        for token in state.tokens:
+            if token.type == "inline":
+                if token.children is None:
+                    token.children = []
+                content = token.content
+                if special.search(content):
+                    state.md.inline.parse(content, state.md, state.env, token.children)
+                elif content:
+                    token.children.append(Token("text", "", 0, content=content))
+
+    return inline
 
 
 def _literal_heading(inline: Token) -> str | None:

@@ -1,0 +1,53 @@
+"""The parser's shortcuts (assemble/markdown.parser: rules that cannot fire switched off, plain
+inline text made one text token without the inline parser) give exactly the tokens the stock
+markdown-it configuration gives: on every CommonMark spec example, the example report, the
+sections under tests/data (the seeds among them) and random text made of the characters the inline rules react to."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+from reportkit.assemble.markdown import parser, plain_inline
+
+TESTS = Path(__file__).parent
+SPEC = json.loads((TESTS / "data" / "commonmark" / "commonmark-spec-0.31.2.json").read_text(encoding="utf-8"))
+
+
+def stock() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    return md
+
+
+def tokens(md: MarkdownIt, text: str) -> list[dict]:
+    return [t.as_dict() for t in md.parse(text)]
+
+
+def texts() -> list[str]:
+    found = [e["markdown"] for e in SPEC]
+    found += [p.read_text(encoding="utf-8") for p in sorted((TESTS.parent / "content").glob("*.md"))]
+    found += [p.read_text(encoding="utf-8") for p in sorted((TESTS / "data").rglob("*.md"))]
+    pieces = list("\n\\`~*_[]!^<>&#;()|-:%. \t") + ["中文", "abc", "1.", "[^1]", "![图](a.png)", "&amp;", "<a>",
+                                                    "~~", "**", "| a | b |\n| - | - |\n", "    ", "> ", "```"]
+    rng = random.Random(15)
+    found += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(3000)]
+    return found
+
+
+def test_the_parser_gives_the_stock_tokens() -> None:
+    ours, theirs = parser(), stock()
+    assert ours.core.ruler.getRules("")[2] is not theirs.core.ruler.getRules("")[2], "the shortcut is in use"
+    for text in texts():
+        assert tokens(ours, text) == tokens(theirs, text), text
+
+
+def test_an_unknown_inline_rule_turns_the_shortcut_off() -> None:
+    md = stock()
+    md.inline.ruler.push("custom", lambda state, silent: False)
+    assert plain_inline(md) is None
