@@ -172,29 +172,45 @@ def table(style_id: str | None, widths: list[int], fixed: bool = False) -> etree
     return el("w:tbl", None, tbl_pr, grid)
 
 
+_ROWS: dict[bool, etree._Element] = {}  # by `header`
+
+
 def row(header: bool = False) -> etree._Element:
     """A table row that never breaks across pages (unless taller than a page); a header row
     also repeats at the top of every page the table runs onto."""
-    tr = el("w:tr")
-    tr_pr = el("w:trPr", None, el("w:cantSplit"))
-    if header:
-        tr_pr.append(el("w:tblHeader"))
-    tr.append(tr_pr)
-    return tr
+    prototype = _ROWS.get(header)
+    if prototype is None:
+        prototype = _ROWS[header] = el("w:tr")
+        tr_pr = el("w:trPr", None, el("w:cantSplit"))
+        if header:
+            tr_pr.append(el("w:tblHeader"))
+        prototype.append(tr_pr)
+    return prototype.__copy__()
+
+
+_CELLS: dict[tuple[int, int, str | None, bool], etree._Element] = {}  # by cell()'s arguments
+_MAX_CELLS = 1000  # a bound: a table has few distinct column widths
 
 
 def cell(width: int, span: int = 1, merge: str | None = None, center: bool = True) -> etree._Element:
     """A table cell; `merge` is "restart" or "continue" for a vertically merged cell."""
-    tc_pr = el("w:tcPr", None, el("w:tcW", {"w:w": str(width), "w:type": "dxa"}))
-    if span > 1:
-        tc_pr.append(el("w:gridSpan", {"w:val": str(span)}))
-    if merge == "restart":
-        tc_pr.append(el("w:vMerge", {"w:val": "restart"}))
-    elif merge == "continue":
-        tc_pr.append(el("w:vMerge"))
-    if center:
-        tc_pr.append(el("w:vAlign", {"w:val": "center"}))
-    return el("w:tc", None, tc_pr)
+    key = (width, span, merge, center)
+    prototype = _CELLS.get(key)
+    if prototype is None:
+        tc_pr = el("w:tcPr", None, el("w:tcW", {"w:w": str(width), "w:type": "dxa"}))
+        if span > 1:
+            tc_pr.append(el("w:gridSpan", {"w:val": str(span)}))
+        if merge == "restart":
+            tc_pr.append(el("w:vMerge", {"w:val": "restart"}))
+        elif merge == "continue":
+            tc_pr.append(el("w:vMerge"))
+        if center:
+            tc_pr.append(el("w:vAlign", {"w:val": "center"}))
+        prototype = el("w:tc", None, tc_pr)
+        if len(_CELLS) >= _MAX_CELLS:
+            return prototype
+        _CELLS[key] = prototype
+    return prototype.__copy__()
 
 
 def close_cell(tc: etree._Element, style_id: str | None) -> None:
@@ -212,8 +228,22 @@ _AMBIGUOUS = re.compile(
 )
 _CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 _T, _R, _RPR, _RFONTS, _RSTYLE = qn("w:t"), qn("w:r"), qn("w:rPr"), qn("w:rFonts"), qn("w:rStyle")
-_HINT, _LINK = qn("w:hint"), qn("w:hyperlink")
-_ALL_TEXT = etree.XPath("string()")  # a paragraph's text, descendants included
+_HINT, _LINK, _P = qn("w:hint"), qn("w:hyperlink"), qn("w:p")
+
+
+def _ambiguous_paragraphs(root: etree._Element) -> list[etree._Element]:
+    """The paragraphs with a shared character in the text of a run of their own (a child run
+    or a child hyperlink's): most have none, and one pass over the texts finds those that do."""
+    found: dict[etree._Element, None] = {}
+    for t in root.iter(_T):
+        if t.text and _AMBIGUOUS.search(t.text):
+            r = t.getparent()
+            parent = r.getparent() if r.tag == _R else None
+            if parent is not None and parent.tag == _LINK:
+                parent = parent.getparent()
+            if parent is not None and parent.tag == _P:
+                found[parent] = None
+    return list(found)
 
 
 def east_asian_hints(root: etree._Element) -> int:
@@ -224,9 +254,7 @@ def east_asian_hints(root: etree._Element) -> int:
     Returns the number of runs marked.
     """
     marked = 0
-    for p in root.iter(qn("w:p")):
-        if not _AMBIGUOUS.search(_ALL_TEXT(p)):  # most paragraphs: nothing to mark, cheaply
-            continue
+    for p in _ambiguous_paragraphs(root):
         members = [*p.iterchildren(_R),
                    *(r for link in p.iterchildren(_LINK) for r in link.iterchildren(_R))]
         runs = [(r, "".join(t.text or "" for t in r.iterchildren(_T))) for r in members]
