@@ -37,6 +37,9 @@ def _breaks(text: str, end: int | None = None) -> int:
 def _long_line(text: str) -> int | None:
     """Where the first line longer than MAX_LINE_CHARS starts, in one pass over the line ends
     (a pattern of MAX_LINE_CHARS + 1 characters would rescan each line from every position)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # the same line lengths
+    if max(map(len, lines)) <= MAX_LINE_CHARS:  # the common case, answered by str methods alone
+        return None
     start = 0
     for end in _LINE_END.finditer(text):
         if end.start() - start > MAX_LINE_CHARS:

@@ -219,12 +219,21 @@ def _check_arguments(function: Any, args: tuple, kwargs: dict) -> None:
         raise SecurityError(f"tables.{function.__name__}(…) {what}（可用参数：{accepted}）") from None
 
 
+def _has_surrogate(text: str) -> bool:
+    """Whether the text has a lone surrogate (U+D800 to U+DFFF): what UTF-8 cannot encode."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _finalize(value: Any) -> Any:
     """What a {{ }} prints: a number, a text or a generated table; never Python's repr."""
     if isinstance(value, Undefined):
         value._fail_with_undefined_error()
     if isinstance(value, str):
-        if any("\ud800" <= c <= "\udfff" for c in value):
+        if not value.isascii() and _has_surrogate(value):
             raise SecurityError("结果含有无效的 Unicode 字符（单独的代理项，如 \\ud800）")
         return value
     if isinstance(getattr(value, "reportkit_text", None), str):  # a value that prints a phrase (a Change)

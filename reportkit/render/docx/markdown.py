@@ -496,6 +496,8 @@ class _Writer:
     # -- pictures ------------------------------------------------------------------------
 
     def _has_picture(self, inline: Token) -> bool:
+        if "![" not in inline.content:  # no image can be written without it
+            return False
         return any(c.type == "image" and self._picture(c) is not None for c in inline.children or [])
 
     def _picture_path(self, tok: Token) -> Path | None:

@@ -186,7 +186,7 @@ class BodyRenderer(RendererHTML):
         if self.lists or self.depth:
             return ""
         inline = tokens[idx + 1]
-        if any(c.type == "image" for c in inline.children or []):
+        if "![" in inline.content and any(c.type == "image" for c in inline.children or []):
             return ' class="figure"'
         text = inline.content.strip()
         if UNIT_RE.match(text):
