@@ -101,8 +101,11 @@ def _literal_heading(inline: Token) -> str | None:
 def recognise_literal_headings(tokens: list[Token]) -> list[Token]:
     """Top-level paragraphs that are literal-numbered headings become heading tokens."""
     for i in range(len(tokens) - 2):
-        opening, inline, closing = tokens[i : i + 3]
-        if opening.type != "paragraph_open" or opening.level != 0 or inline.type != "inline":
+        opening = tokens[i]
+        if opening.type != "paragraph_open" or opening.level != 0:
+            continue
+        inline, closing = tokens[i + 1], tokens[i + 2]
+        if inline.type != "inline":
             continue
         tag = _literal_heading(inline)
         if tag is None:

@@ -155,8 +155,11 @@ def number_captions(markdown: str, chapter: int | None, before: int) -> tuple[st
     """
     count = before
     out = []
+    mark = f"表{NUMBER_MARK}"
     for line in markdown.split("\n"):
-        if line.startswith(f"表{NUMBER_MARK}"):
+        if "表" not in line:  # neither a generated caption nor one typed by hand
+            pass
+        elif line.startswith(mark):
             count += 1
             number = f"{chapter}-{count}" if chapter is not None else str(count)
             line = line.replace(NUMBER_MARK, number, 1)
