@@ -231,6 +231,9 @@ _T, _R, _RPR, _RFONTS, _RSTYLE = qn("w:t"), qn("w:r"), qn("w:rPr"), qn("w:rFonts
 _HINT, _LINK, _P = qn("w:hint"), qn("w:hyperlink"), qn("w:p")
 
 
+_HINTED_RPR = el("w:rPr", None, el("w:rFonts", {"w:hint": "eastAsia"}))  # a run's properties: the hint alone
+
+
 def _ambiguous_paragraphs(root: etree._Element) -> list[etree._Element]:
     """The paragraphs with a shared character in the text of a run of their own (a child run
     or a child hyperlink's): most have none, and one pass over the texts finds those that do."""
@@ -263,17 +266,17 @@ def east_asian_hints(root: etree._Element) -> int:
         for r, text in runs:
             if not _AMBIGUOUS.search(text):
                 continue
+            marked += 1
             rpr = r.find(_RPR)
-            if rpr is None:
-                rpr = el("w:rPr")
-                r.insert(0, rpr)
+            if rpr is None:  # most runs: one copy makes the whole w:rPr
+                r.insert(0, _HINTED_RPR.__copy__())
+                continue
             fonts = rpr.find(_RFONTS)
             if fonts is None:
                 fonts = el("w:rFonts")
                 style = rpr.find(_RSTYLE)
                 rpr.insert(0 if style is None else rpr.index(style) + 1, fonts)
             fonts.set(_HINT, "eastAsia")
-            marked += 1
     return marked
 
 
