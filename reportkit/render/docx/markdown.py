@@ -114,13 +114,14 @@ def text_width(text: str) -> tuple[int, int]:
     for line in text.split("\n"):
         total = 0.0
         for piece in _WORD.findall(line):
-            if len(piece) == 1 and (is_cjk(piece) or ord(piece) > 0x2e80):
+            if len(piece) == 1 and piece >= "\u2e80":  # CJK, full width and everything above
                 size = 1.0
             elif piece.isspace():
                 size = 0.25
             else:
                 size = 0.55 * len(piece)
-            widest = max(widest, size)
+            if size > widest:
+                widest = size
             total += size
         whole = max(whole, total)
     return round(widest * _TABLE_EM), round(whole * _TABLE_EM)
@@ -416,7 +417,9 @@ class _Writer:
         marks = dict.fromkeys(_MARKS, 0)
         for k, c in enumerate(children):
             kind = c.type
-            if kind == "softbreak":
+            if kind == "text":  # the most common child, first
+                self._text(c.content, marks)
+            elif kind == "softbreak":
                 before = children[k - 1].content[-1:] if k else ""
                 after = children[k + 1].content[:1] if k + 1 < len(children) else ""
                 self._text("" if is_cjk(before) and is_cjk(after) else " ", marks)  # 中文换行不加空格
