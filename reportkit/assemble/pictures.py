@@ -49,7 +49,7 @@ def _images(tokens: list[Token]):  # noqa: ANN202
     for tok in tokens:
         if tok.type == "image":
             yield tok
-        if tok.children:
+        if tok.children and (tok.type != "inline" or "![" in tok.content):  # no picture without "!["
             yield from _images(tok.children)
 
 
