@@ -156,3 +156,34 @@ def test_a_corrupt_yaml_entry_is_parsed_again(tmp_path: Path, monkeypatch) -> No
     for junk in (b"", b"not a pickle", b"\x80\x05\x95garbage"):
         entry.write_bytes(junk)
         assert yamlio.load_yaml(facts)[0] == {"a": 1}
+
+
+def test_a_section_tree_is_parsed_once_and_each_call_gets_its_own(tmp_path: Path, monkeypatch) -> None:
+    from jinja2 import nodes
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    parses = []
+    parse = templating.parse_section
+    monkeypatch.setattr(templating, "parse_section", lambda *a: parses.append(1) or parse(*a))
+    source = "预算 {{ budget.adjusted | wan }} 万元\n{% if a %}有{% endif %}\n"
+    first = templating.kept_section_tree(source, "content/1.md")
+    second = templating.kept_section_tree(source, "content/2.md")  # the same text in another file
+    assert len(parses) == 1 and first == second == parse(source, "x.md")
+    assert first is not second
+    assert all(n.environment is templating._ENV for n in second.find_all(nodes.Node))
+    second.body.clear()  # a caller's change stays its own
+    assert templating.kept_section_tree(source, "content/1.md") == first and len(parses) == 1
+    monkeypatch.setattr(templating, "MAX_NESTING", 1)  # other limits: vetted again
+    with pytest.raises(ReportError):
+        templating.kept_section_tree("{{ ((a)) }}", "content/3.md")
+    templating.kept_section_tree(source, "content/1.md")
+    assert len(parses) == 3
+
+
+def test_a_refused_section_text_is_refused_every_time(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    for _ in range(2):
+        with pytest.raises(ReportError, match="不允许") as info:
+            templating.kept_section_tree("一\n{% include 'x' %}\n", "content/4.md")
+        assert info.value.line == 2 and info.value.file == "content/4.md"
+    assert not list(tmp_path.rglob("*.data"))

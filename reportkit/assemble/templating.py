@@ -28,7 +28,7 @@ from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..codecache import cached_code
+from ..codecache import cached_code, cached_value
 from ..compute import Quotient
 from ..errors import ReportError
 from ..numbers import money, percent, plain, quantize
@@ -331,6 +331,16 @@ def _compile(source: str, file: str) -> Template:
     cache holds only code that passed _vetted_code, so a cached text is not parsed again."""
     code = cached_code(source, f"{file}\0{_CODE_VERSION}", lambda: _vetted_code(source, file))
     return _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None))
+
+
+def kept_section_tree(source: str, file: str) -> nodes.Template:
+    """parse_section's tree, kept in the disk cache once it passed (pickled without its
+    environment): `check` parses every section each time, and parsing was four tenths of its
+    time on a large report (143 ms for a 45 KB section; reading the tree back takes 13 ms).
+    Each call returns a tree of its own: the caller may change it (traced marks its lines)."""
+    vetting = f"{_CODE_VERSION}\0{MAX_TAG_TOKENS}\0{MAX_NESTING}\0{MAX_NUMBER_DIGITS}"
+    ast = cached_value(source, f"tree\0{vetting}", lambda: parse_section(source, file).set_environment(None))
+    return ast.set_environment(_ENV)
 
 
 def _syntax_error(exc: TemplateSyntaxError, file: str) -> ReportError:

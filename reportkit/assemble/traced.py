@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import nodes
 
 from ..codecache import cached_code
-from .templating import make_environment, parse_section, prepare, render_bounded
+from .templating import kept_section_tree, make_environment, prepare, render_bounded
 
 ENV = make_environment()
 # Private-use characters that cannot occur in a report: source-line marks and the bounds of
@@ -99,4 +99,4 @@ def render_lines(ast: nodes.Template, context: dict[str, Any], rel: str, source:
 
 def parse(source: str, rel: str) -> nodes.Template:
     """The vetted syntax tree of a section text (a ReportError if it is not one build accepts)."""
-    return parse_section(source, rel)
+    return kept_section_tree(source, rel)
