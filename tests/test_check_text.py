@@ -34,3 +34,25 @@ def test_latex_marks_take_the_line_of_their_first_character() -> None:
     assert result.text == "执行率 95% = 1 ÷ 2"
     assert len(result.sources) == len(result.text) == len(result.typed)
     assert result.sources[result.text.index("÷")] == text.index("\\div") + 1
+
+
+def _every_step(line: Line):  # noqa: ANN202
+    """normalize() as it would be with every step run on every line."""
+    from reportkit.check.text import _STEPS, Text
+
+    text = Text(line.text, line.sources, line.typed)
+    for step in _STEPS:
+        text = text.translate(step) if isinstance(step, dict) else text.sub(step[0], step[1])
+    return text
+
+
+LATEX = ["\\text{", "}", "\\%", "\\Sigma", "\\sum", "\\div", "\\times", "\\le", "\\leq", "\\geq", "\\ge",
+         "\\left", "\\right", "\\quad", "\\,", "\\;", "\\!", "\\", "x", "2"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*LATEX, *FULL_WIDTH, *DROPPED, *PLAIN]), max_size=30))
+def test_skipping_the_steps_a_line_cannot_match_changes_nothing(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    line = Line(text, list(range(1, len(text) + 1)), [k % 3 > 0 for k in range(len(text))])
+    assert normalize(line) == _every_step(line)

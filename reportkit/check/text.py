@@ -49,7 +49,7 @@ class Text:
     typed: list[bool]
 
     def sub(self, pattern: str | re.Pattern, repl: str) -> Text:
-        compiled = re.compile(pattern)
+        compiled = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern)
         matches = list(compiled.finditer(self.text))
         if not matches:
             return self  # most patterns match nothing on most lines
@@ -104,13 +104,26 @@ def _one_for_one(pattern: str, repl: str) -> dict[int, str] | None:
     return None
 
 
+def _needs(pattern: str) -> str | None:
+    """Characters one of which a text must hold for `pattern` to match it (None: not known)."""
+    if pattern.startswith("\\\\"):  # a LaTeX command: a backslash
+        return "\\"
+    inner = pattern[1:-1] if pattern.startswith("[") and pattern.endswith("]") else None
+    chars = re.sub(r"\\(\W)", r"\1", inner) if inner else None  # \" is a quote
+    if chars and not any(c in chars for c in "\\-^[]"):
+        return chars
+    return None
+
+
 def _steps(rules: tuple[tuple[str, str], ...]) -> tuple:
-    """The rules in order; a run of one-for-one replacements becomes one translate table."""
+    """The rules in order; a run of one-for-one replacements becomes one translate table.
+    A pattern step carries the characters a text needs for it to match: most lines hold no
+    backslash, and all but one of the patterns are LaTeX commands."""
     steps: list = []
     for pattern, repl in rules:
         table = _one_for_one(pattern, repl)
         if table is None:
-            steps.append((re.compile(pattern), repl))
+            steps.append((re.compile(pattern), repl, _needs(pattern)))
         elif steps and isinstance(steps[-1], dict) and not {ord(c) for c in steps[-1].values()} & table.keys():
             steps[-1] = {**steps[-1], **table}  # the same as one after the other
         else:
@@ -128,7 +141,12 @@ def normalize(line: Line) -> Text:
     if not _TOUCHED.search(line.text):
         return text
     for step in _STEPS:
-        text = text.translate(step) if isinstance(step, dict) else text.sub(*step)
+        if isinstance(step, dict):
+            text = text.translate(step)
+            continue
+        pattern, repl, needs = step
+        if needs is None or any(c in text.text for c in needs):
+            text = text.sub(pattern, repl)
     return text
 
 
