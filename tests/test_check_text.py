@@ -56,3 +56,22 @@ def test_skipping_the_steps_a_line_cannot_match_changes_nothing(pieces: list[str
     text = "".join(pieces)
     line = Line(text, list(range(1, len(text) + 1)), [k % 3 > 0 for k in range(len(text))])
     assert normalize(line) == _every_step(line)
+
+
+def _depth_by_character(text: str) -> list[int]:
+    depth, out = 0, []
+    for char in text:
+        if char in ")]】":
+            depth = max(0, depth - 1)
+        out.append(depth)
+        if char in "([【":
+            depth += 1
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="()[]【】（）a中1 ", max_size=60))
+def test_bracket_depths_as_counted_character_by_character(text: str) -> None:
+    from reportkit.check.text import depth_map
+
+    assert depth_map(text) == _depth_by_character(text)

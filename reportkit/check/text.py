@@ -192,13 +192,21 @@ def hedged(text: str, start: int, end: int) -> bool:
     return bool(HEDGE_AFTER.match(text, end) or HEDGE_BEFORE.search(text[max(0, start - 6):start]))
 
 
+_BRACKET = re.compile(r"[()\[\]【】]")
+
+
 def depth_map(text: str) -> list[int]:
-    """The bracket depth at each character ( ( ) and [ ] )."""
-    depth, out = 0, []
-    for char in text:
-        if char in ")]】":
+    """The bracket depth at each character ( ( ) and [ ] ): a closing bracket is at the depth
+    it closes to, an opening one at the depth it opens from. Built a stretch between brackets
+    at a time, not a Python step per character."""
+    depth, out, pos = 0, [], 0
+    for m in _BRACKET.finditer(text):
+        out += [depth] * (m.start() - pos)
+        if m[0] in ")]】":
             depth = max(0, depth - 1)
         out.append(depth)
-        if char in "([【":
+        if m[0] in "([【":
             depth += 1
+        pos = m.end()
+    out += [depth] * (len(text) - pos)
     return out
