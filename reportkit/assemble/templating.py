@@ -338,7 +338,7 @@ def kept_section_tree(source: str, file: str) -> nodes.Template:
     environment): `check` parses every section each time, and parsing was four tenths of its
     time on a large report (143 ms for a 45 KB section; reading the tree back takes 13 ms).
     Each call returns a tree of its own: the caller may change it (traced marks its lines)."""
-    vetting = f"{_CODE_VERSION}\0{MAX_TAG_TOKENS}\0{MAX_NESTING}\0{MAX_NUMBER_DIGITS}"
+    vetting = f"{_CODE_VERSION}\0{MAX_TAG_TOKENS}\0{MAX_NESTING}\0{MAX_NUMBER_DIGITS}\0{USER_FILTERS}\0{USER_TESTS}"
     ast = cached_value(source, f"tree\0{vetting}", lambda: parse_section(source, file).set_environment(None))
     return ast.set_environment(_ENV)
 
