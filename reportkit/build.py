@@ -28,6 +28,8 @@ from .render import scores_to_json, write_html
 
 @dataclass
 class BuildResult:
+    """What a build wrote: the report, the output files, and what recovery did first."""
+
     report: Report
     outputs: list[Path]
     notes: list[str] = field(default_factory=list)  # what recovery did before this build

@@ -32,6 +32,8 @@ class Version:
 
 @dataclass
 class Diff:
+    """What changed between two versions of a report: facts, indicator scores, total, grade."""
+
     old: str
     new: str
     facts: list[dict[str, Any]] = field(default_factory=list)

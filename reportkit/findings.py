@@ -19,6 +19,8 @@ GROUPS = {FACTS: "事实", CONFIG: "配置", SECTIONS: "章节", NUMBERS: "正�
 
 @dataclass(frozen=True)
 class Finding:
+    """One thing check reports: its severity, group, message and where it is."""
+
     severity: str  # ERROR, WARNING, TODO or NOTICE
     group: str  # FACTS, CONFIG, SECTIONS, NUMBERS or SCORES
     message: str

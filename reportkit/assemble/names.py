@@ -41,6 +41,8 @@ _TABLES = {
 
 @dataclass(frozen=True)
 class Name:
+    """A name a section may write in {{ }}, with its title and the value the report prints."""
+
     name: str  # as written in {{ }}
     title: str
     value: str  # as the report prints it; "" when not known

@@ -23,6 +23,8 @@ from ..load import Facts, Paths, find_root, load_facts, previous_folder, previou
 
 @dataclass
 class Previous:
+    """Last year's report as loaded beside this year's: its facts, framework, metrics and scores."""
+
     label: str  # how the user named it: a folder, or "git 版本 v2023"
     facts: Facts
     framework: Framework

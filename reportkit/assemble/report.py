@@ -69,6 +69,8 @@ class Block:
 
 @dataclass
 class AnnexRow:
+    """One indicator's row of the scores annex, its level and group repeated, as the tables print it."""
+
     level: str
     level_weight: Decimal
     group: str
@@ -101,6 +103,8 @@ class AnnexPart:
 
 @dataclass
 class Report:
+    """The assembled report: facts, framework, metrics, scores and the blocks every renderer prints."""
+
     paths: Paths
     facts: Facts
     framework: Framework

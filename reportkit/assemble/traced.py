@@ -34,6 +34,8 @@ class Line:
 
 @dataclass
 class Rendered:
+    """A section file rendered line by line, each character traced to its source line."""
+
     file: str  # content/…md
     lines: list[Line]
 

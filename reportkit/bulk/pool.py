@@ -28,6 +28,8 @@ STOP_GRACE = 5.0  # seconds a worker has to clean up after SIGTERM before it is 
 
 @dataclass
 class UnitResult:
+    """One report folder's outcome in a batch: status, message, summary, outputs and cost."""
+
     unit: Unit
     status: str
     message: str = ""

@@ -22,6 +22,8 @@ WORKBOOK, PAGE = "汇总.xlsx", "汇总.html"
 
 @dataclass
 class BatchResult:
+    """A batch run: every folder's result and the summary files written."""
+
     units: list[UnitResult]  # in the order the folders were given
     out: Path
     workbook: Path

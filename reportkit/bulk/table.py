@@ -14,6 +14,8 @@ TEXT, SCORE, COUNT = "text", "score", "count"
 
 @dataclass
 class Column:
+    """A column of the batch summary table: its title, kind and header note."""
+
     title: str
     kind: str
     note: str = ""  # shown as the header's comment (xlsx) or tooltip (html)
@@ -22,6 +24,8 @@ class Column:
 
 @dataclass
 class Table:
+    """The batch summary table: columns, one row per report folder, and the results behind them."""
+
     columns: list[Column]
     rows: list[list[Any]]  # None: empty cell
     results: list[UnitResult]

@@ -347,6 +347,8 @@ class _Marks:
 
 @dataclass
 class _Amount:
+    """An amount typed in a sentence: where it is, its value in 万元 and the words naming it."""
+
     start: int  # of the number
     end: int  # after the unit
     value: Bounds  # 万元

@@ -203,6 +203,8 @@ def _shown(value: Fraction, kind: str, decimals: int) -> str:
 
 @dataclass
 class _Context:
+    """What the number checks of one section file compare its text against."""
+
     file: str
     facts_file: str  # content/facts.yaml
     facts: Facts

@@ -94,6 +94,8 @@ _SUSPICIOUS = Fraction(3, 2)
 
 @dataclass
 class CheckResult:
+    """Everything `check` found about a report folder, with what was skipped or silenced."""
+
     root: Path
     findings: list[Finding] = field(default_factory=list)
     # typed numbers not compared with a fact, and why (another subject, a bound): --explain
@@ -125,6 +127,8 @@ class CheckResult:
 
 @dataclass
 class _Loaded:
+    """The facts as check could load them, and whether they are complete enough to score."""
+
     facts: Facts | None
     placeholders: set[str] = field(default_factory=set)  # required facts stood in for
     errors: bool = False

@@ -77,6 +77,8 @@ _MARKER = re.compile(r"^\s*(?:#+\s*)?(?:[(（]?[一二三四五六七八九十\d
 
 @dataclass(frozen=True)
 class Subject:
+    """What a typed number is about, as read from the words around it."""
+
     name: str  # one of the constants above
     certain: bool  # said in so many words (a suggestion may be offered)
     why: str  # the words it was read from, for --explain

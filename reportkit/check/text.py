@@ -44,6 +44,8 @@ _NORMALIZE: tuple[tuple[str, str], ...] = (
 
 @dataclass
 class Text:
+    """Normalised text for the number checks: per character, its source line and who wrote it."""
+
     text: str
     sources: list[int]
     typed: list[bool]

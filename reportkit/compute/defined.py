@@ -33,6 +33,8 @@ RATE_OPERATIONS = ("ratio", "change")
 
 @dataclass(frozen=True)
 class DefinedMetric:
+    """A metric a framework defines itself from facts and other metrics (a sum, a ratio …)."""
+
     name: str
     title: str
     operation: str

@@ -72,6 +72,8 @@ _STATED_POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]")
 
 @dataclass(frozen=True)
 class Part:
+    """One scoring rule of an indicator, with its parameters."""
+
     rule: str
     params: dict[str, Any]
     label: str = ""
@@ -79,6 +81,8 @@ class Part:
 
 @dataclass(frozen=True)
 class Indicator:
+    """A 三级指标: its place in the framework, weight, texts and scoring rules."""
+
     level: str
     group: str
     name: str
@@ -92,6 +96,8 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Group:
+    """A 二级指标 and its indicators."""
+
     name: str
     weight: Fraction
     indicators: tuple[Indicator, ...]
@@ -99,6 +105,8 @@ class Group:
 
 @dataclass(frozen=True)
 class Level:
+    """A 一级指标 and its groups."""
+
     name: str
     weight: Fraction
     groups: tuple[Group, ...]
@@ -106,6 +114,8 @@ class Level:
 
 @dataclass
 class Framework:
+    """An evaluation framework: the indicator tree with weights, settings, annex layout and grades."""
+
     id: str
     title: str
     year: int

@@ -34,6 +34,8 @@ BUDGET_PARTS = {"basic": "基本支出", "personnel": "人员经费", "public": 
 
 @dataclass(frozen=True)
 class Metric:
+    """A computed metric's title, unit and the facts it reads."""
+
     title: str
     unit: str  # 万元, %, 人, 个, 天 …; "" for lists and yes/no
     needs: tuple[str, ...]  # the facts it reads (alternatives separated by " 或 ")

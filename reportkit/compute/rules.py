@@ -32,6 +32,8 @@ class Missing(Exception):
 
 @dataclass
 class PartResult:
+    """What one scoring rule gave: score out of its points, working, deductions."""
+
     score: Fraction
     points: Fraction
     working: str
@@ -42,6 +44,8 @@ class PartResult:
 
 @dataclass(frozen=True)
 class RuleContext:
+    """What a scoring rule may read (metrics, judgements, settings), recording what it read."""
+
     metrics: dict[str, Any]
     judgements: tuple[Judgement, ...]
     settings: dict[str, Any]
@@ -91,6 +95,8 @@ _BAND = re.compile(r"^\s*([\[(])\s*(-?\d+(?:\.\d+)?|-inf)\s*,\s*(-?\d+(?:\.\d+)?
 
 @dataclass(frozen=True)
 class Band:
+    """One band of a banded rule: an interval of the value and the score it gives."""
+
     low: Fraction | None  # None: no lower bound (signed bands only)
     low_inclusive: bool
     high: Fraction | None  # None: no upper bound
@@ -434,6 +440,8 @@ def change(params: dict, ctx: RuleContext) -> PartResult:
 
 @dataclass(frozen=True)
 class RuleSpec:
+    """A scoring rule's function and the kinds of its required and optional parameters."""
+
     func: Callable[[dict, RuleContext], PartResult]
     required: dict[str, str]
     optional: dict[str, str] = field(default_factory=dict)

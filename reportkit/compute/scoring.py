@@ -26,6 +26,8 @@ def is_judgement_part(rule: str, params: dict) -> bool:
 
 @dataclass(frozen=True)
 class FactUsed:
+    """A fact or metric a rule read, as the report prints it."""
+
     key: str
     title: str
     value: str  # as the report prints it, with its unit
@@ -33,6 +35,8 @@ class FactUsed:
 
 @dataclass
 class IndicatorScore:
+    """An indicator's computed and final score, with how it was reached."""
+
     indicator: Indicator
     parts: list[PartResult | None]
     exact: Fraction | None  # exact computed value, before rounding
@@ -110,6 +114,8 @@ class IndicatorScore:
 
 @dataclass
 class Subtotal:
+    """The weight and score of a 一级 or 二级指标."""
+
     name: str
     weight: Fraction
     score: Score | None  # None while a member has no score
@@ -118,6 +124,8 @@ class Subtotal:
 
 @dataclass
 class Scores:
+    """A report's scores: every indicator, the subtotals, the total and the grade."""
+
     framework: Framework
     indicators: list[IndicatorScore]
     levels: list[Subtotal]

@@ -76,6 +76,8 @@ class AnnexScore:
 
 @dataclass
 class AnnexReading:
+    """The scores read from an imported Word file's annex tables."""
+
     scores: list[AnnexScore] = field(default_factory=list)  # framework order
     total: str = ""  # 总分 / 综合评分 / 总计得分 row
     grade: str = ""

@@ -31,6 +31,8 @@ ANNEX_LABEL = re.compile(r"^附\s*件\s*[一二三四五六七八九十\d]*$")
 
 @dataclass
 class Cover:
+    """What an imported Word file's cover says: unit, preparer, date, title, year."""
+
     unit: str = ""
     preparer: str = ""
     phone: str = ""
@@ -227,6 +229,8 @@ CLAUSE_END = re.compile(r"[，,。；;：:！？\n]")
 
 @dataclass(frozen=True)
 class Pattern:
+    """How to find one fact's figure in an imported report's sentences."""
+
     path: str  # a fact of facts_schema, or a metric (kind "rate") to check against
     title: str
     regex: re.Pattern
@@ -302,6 +306,8 @@ MONEY = re.compile(NUM + WAN)
 
 @dataclass
 class Found:
+    """A figure for a fact found in an imported report, with the sentence it came from."""
+
     path: str
     title: str
     kind: str
@@ -319,6 +325,8 @@ class Found:
 
 @dataclass
 class Proposal:
+    """A fact's value proposed from what an imported report says, with every figure found."""
+
     path: str
     title: str
     kind: str

@@ -23,6 +23,8 @@ from .framework_table import TOTAL_ROW, Table, number, read_table, roles, split_
 
 @dataclass
 class DraftIndicator:
+    """An indicator read from a scoring table, before it is checked as a framework."""
+
     level: str
     group: str
     name: str
@@ -35,6 +37,8 @@ class DraftIndicator:
 
 @dataclass
 class DraftGroup:
+    """A 二级指标 read from a scoring table."""
+
     name: str
     weight: Decimal | None
     indicators: list[DraftIndicator] = field(default_factory=list)
@@ -42,6 +46,8 @@ class DraftGroup:
 
 @dataclass
 class DraftLevel:
+    """A 一级指标 read from a scoring table."""
+
     name: str
     weight: Decimal | None
     groups: list[DraftGroup] = field(default_factory=list)
@@ -49,6 +55,8 @@ class DraftLevel:
 
 @dataclass
 class Draft:
+    """A framework read from a scoring table, with the problems the author must look at."""
+
     source: str
     levels: list[DraftLevel]
     problems: list[str]  # weights that do not add up, unreadable cells: the author must look
@@ -226,6 +234,8 @@ def draft_yaml(draft: Draft, fid: str, title: str) -> str:
 
 @dataclass
 class FrameworkImport:
+    """A framework draft written to a file, and whether it loads as it is."""
+
     draft: Draft
     path: Path
     loaded: bool  # the draft loads as a framework as it is

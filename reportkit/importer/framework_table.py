@@ -34,6 +34,8 @@ TOTAL_ROW = re.compile(r"^\s*(总分|合计|总计|总计得分|综合评分|评
 
 @dataclass
 class Table:
+    """A scoring table read from Word or Excel: joined header labels and data rows."""
+
     source: str
     header: list[str]  # the joined label of each column
     rows: list[list[str]]  # data rows, each as long as the header

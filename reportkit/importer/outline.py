@@ -48,6 +48,8 @@ def nfkc(text: str) -> str:
 
 @dataclass(frozen=True)
 class Numbered:
+    """A heading's outline number (一、 （一） 1. （1）) and title."""
+
     level: int  # 1 一、  2 （一）  3 1.  4 （1）
     number: int
     title: str
@@ -105,6 +107,8 @@ class Part:
 
 @dataclass
 class Split:
+    """An imported report's paragraphs split into cover, contents, sections and annex."""
+
     preamble: list[Item] = field(default_factory=list)  # cover and anything before 一、
     toc: list[Item] = field(default_factory=list)
     parts: dict[str, Part] = field(default_factory=dict)  # section file → part

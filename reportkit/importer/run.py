@@ -48,6 +48,8 @@ DECLARED_HEAD = "# 导入时从原报告读出的自评得分（仅供核对，�
 
 @dataclass
 class ImportResult:
+    """What import wrote into the new report folder, and what it read to write it."""
+
     root: Path
     summary: str
     cover: Cover

@@ -23,6 +23,8 @@ EMPTY = "（原表为空）"  # a required text the table leaves blank
 
 @dataclass
 class TargetsReading:
+    """The 目标完成情况自评表 read from an imported Word file."""
+
     tasks: list[dict] = field(default_factory=list)
     goals: list[dict] = field(default_factory=list)
     indicators: list[dict] = field(default_factory=list)

@@ -42,6 +42,8 @@ def default_template() -> Path:
 
 @dataclass(frozen=True)
 class Paths:
+    """Where a report folder keeps its files."""
+
     root: Path
 
     @property

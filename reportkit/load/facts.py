@@ -91,6 +91,8 @@ class Declared:
 
 @dataclass
 class Facts:
+    """The facts file's values, with their lines, judgements, overrides and tables."""
+
     file: str
     values: dict[str, Any]
     located: Located

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Field:
+    """A fact facts.yaml may hold: its key, kind, title, unit and constraints."""
+
     path: str  # dotted key in facts.yaml
     kind: str  # one of KIND_EXPECTED
     title: str

@@ -55,6 +55,8 @@ ANNEX_KEYS = ("table", "title", "label", "label_inline", "place", "total_row", "
 
 @dataclass(frozen=True)
 class Section:
+    """A section of an outline: number, title, Markdown file and any generated text."""
+
     key: str
     number: str  # "（一）"
     title: str  # with {placeholders}
@@ -72,6 +74,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Chapter:
+    """A chapter of an outline and its sections."""
+
     key: str
     number: str  # "一、"
     title: str
@@ -87,12 +91,16 @@ class Chapter:
 
 @dataclass(frozen=True)
 class CoverLine:
+    """A labelled line of the cover page."""
+
     label: str = ""  # 部门名称（公章）
     value: str = ""  # text with placeholders; "" with empty=True: left blank (seal, signature)
 
 
 @dataclass(frozen=True)
 class Annex:
+    """An annex table of an outline: which table, its title, label and place."""
+
     table: str  # a key of TABLES
     title: str
     label: str = AUTO  # "auto" (附件 / 附件1 …), text with {n} or {cn}, or "" for none
@@ -105,6 +113,8 @@ class Annex:
 
 @dataclass(frozen=True)
 class Outline:
+    """A report's fixed outline: cover, intro, chapters and annexes."""
+
     id: str
     title: str
     file: str

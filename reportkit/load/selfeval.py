@@ -57,6 +57,8 @@ _EXAMPLES = {
 
 @dataclass(frozen=True)
 class Task:
+    """A row of the 自评表's tasks: name, result, budget and spending in 万元."""
+
     name: str
     result: str
     budget: Decimal | None  # 万元, exactly (元 amounts are divided by 10,000 without rounding); None: blank
@@ -67,12 +69,16 @@ class Task:
 
 @dataclass(frozen=True)
 class Goal:
+    """The 自评表's expected and actual overall goal."""
+
     expected: str
     actual: str
 
 
 @dataclass(frozen=True)
 class Indicator:
+    """A row of the 自评表's indicators: where it sits, expected and actual value."""
+
     level: str  # 一级指标
     group: str  # 二级指标
     name: str  # 三级指标
@@ -82,6 +88,8 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Targets:
+    """The 目标完成情况自评表: tasks, goals and indicators."""
+
     tasks: tuple[Task, ...]
     goals: tuple[Goal, ...]
     indicators: tuple[Indicator, ...]
@@ -227,6 +235,8 @@ def _grouped(indicators: list[Indicator]) -> list[Indicator]:
 
 @dataclass
 class GridCell:
+    """A cell of the 自评表 as the renderers lay it out."""
+
     text: str
     rowspan: int = 1
     colspan: int = 1

@@ -267,6 +267,8 @@ HEAD, ANSWER, EVENTS = "head", "answer", "events"  # what a connection is doing
 
 @dataclass(eq=False)
 class _Connection:
+    """An open connection to the preview server and how far its request has got."""
+
     sock: socket.socket
     opened: float  # time.monotonic()
     phase: str = HEAD  # HEAD: its request's head is not read yet

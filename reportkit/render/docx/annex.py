@@ -28,6 +28,8 @@ _UNDER = ("", 1, "continue")  # the lower part of a header cell merged from the 
 
 @dataclass(frozen=True)
 class Layout:
+    """How a scores annex table is laid out: column widths and header rows."""
+
     widths_mm: tuple[int, ...]  # sum 225: the text width of the landscape page
     header: tuple[tuple[Head, ...], ...]
     description: bool  # has the 指标说明 column

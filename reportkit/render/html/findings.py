@@ -27,6 +27,8 @@ MEASURES = {ERROR: "个", WARNING: "个", TODO: "项", NOTICE: "条"}  # 2 个�
 
 @dataclass(frozen=True)
 class FindingView:
+    """A finding as the HTML page shows it."""
+
     severity: str  # error, warning, todo, notice: also the CSS class
     word: str  # 错误, 警告, 待办, 提示
     location: str  # file:line, or ""

@@ -354,6 +354,8 @@ def render_body(tokens: Sequence[Token], pictures: Pictures, base: Path, notes: 
 
 @dataclass
 class Cell:
+    """A cell of an HTML annex table."""
+
     text: str
     rowspan: int = 1
     colspan: int = 1
@@ -432,6 +434,8 @@ def _run(rows: list[AnnexRow], k: int, key) -> int:  # noqa: ANN001
 
 @dataclass
 class IndicatorView:
+    """An indicator's row of the HTML scores table."""
+
     name: str
     weight: str
     computed: str
@@ -442,6 +446,8 @@ class IndicatorView:
 
 @dataclass
 class GroupView:
+    """A 二级指标 of the HTML scores table with its indicators."""
+
     name: str
     weight: str
     score: str
@@ -450,6 +456,8 @@ class GroupView:
 
 @dataclass
 class LevelView:
+    """A 一级指标 of the HTML scores table with its groups."""
+
     name: str
     weight: str
     score: str
@@ -495,6 +503,8 @@ def score_view(scores: Scores) -> list[LevelView]:
 
 @dataclass
 class BlockView:
+    """A chapter, section or the intro as the HTML page shows it."""
+
     id: str
     level: int  # 0: the intro, 1: chapter, 2: section
     heading: str
