@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -530,8 +529,8 @@ def plain_f(value: Fraction) -> str:
     return plain(Decimal(value.numerator) / Decimal(value.denominator))
 
 
-def shipped_dir():
-    return resources.files("reportkit.compute") / "frameworks"
+def shipped_dir() -> Path:
+    return Path(__file__).parent / "frameworks"
 
 
 def shipped_ids() -> list[str]:
@@ -544,7 +543,7 @@ def load_framework(ref: str, base: Path) -> Framework:
     if ref.endswith((".yaml", ".yml")) or candidate.is_file():
         path = candidate
     else:
-        path = Path(str(shipped_dir() / f"{ref}.yaml"))
+        path = shipped_dir() / f"{ref}.yaml"
         if not path.is_file():
             raise ReportError(
                 f"找不到评价指标体系“{ref}”", key="report.framework",

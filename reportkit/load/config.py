@@ -6,7 +6,6 @@ import os
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 
 from ..errors import ReportError
@@ -34,9 +33,9 @@ TEMPLATE_NAME = "report.docx"
 
 def default_template() -> Path:
     """The shipped template: inside the installed package, or templates/ of a source checkout."""
-    installed = resources.files("reportkit") / "templates" / TEMPLATE_NAME
+    installed = Path(__file__).parent.parent / "templates" / TEMPLATE_NAME
     if installed.is_file():
-        return Path(str(installed))
+        return installed
     return Path(__file__).parent.parent.parent / "templates" / TEMPLATE_NAME
 
 

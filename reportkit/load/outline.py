@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -456,8 +455,8 @@ def parse_outline(data: Any, located: Located) -> Outline:
 # ------------------------------------------------------------------------------ finding one
 
 
-def shipped_dir():
-    return resources.files("reportkit.load") / "outlines"
+def shipped_dir() -> Path:
+    return Path(__file__).parent / "outlines"
 
 
 def shipped_ids() -> list[str]:
@@ -480,7 +479,7 @@ def load_outline(ref: str | None, base: Path, *, key: str = "outline") -> Outlin
             raise ReportError(f"找不到提纲文件“{ref}”", key=key, file=path,
                               expected="报告目录中的提纲文件路径，或 reportkit outlines 列出的编号之一：" + "、".join(shipped_ids()))
     else:
-        path = Path(str(shipped_dir() / f"{ref}.yaml"))
+        path = shipped_dir() / f"{ref}.yaml"
         if not ref or "/" in ref or not path.is_file():
             raise ReportError(
                 f"找不到提纲“{ref}”", key=key,
