@@ -11,7 +11,6 @@ steps and output size per section, and the size of what an operator may make.
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import math
 import re
@@ -497,6 +496,8 @@ def parse_section(source: str, file: str) -> nodes.Template:
         known = USER_FILTERS if isinstance(node, nodes.Filter) else USER_TESTS
         if node.name not in known:
             what = "过滤器" if isinstance(node, nodes.Filter) else "判断（is 之后）"
+            import difflib  # here: only a mistake needs it (start-up time)
+
             close = difflib.get_close_matches(node.name, known, n=1, cutoff=0.5)
             hint = f"；是否应为“{close[0]}”？" if close else ""
             raise ReportError(f"未知的{what}“{node.name}”{hint}", file=file, line=node.lineno,
@@ -604,6 +605,8 @@ def _python_problem(exc: BaseException) -> str:
 
 def suggest(name: str, known: list[str]) -> str | None:
     """The known dotted name closest to a mistyped one (a whole name or its last part)."""
+    import difflib  # here: only a mistake needs it (start-up time)
+
     best, score = None, 0.6
     for candidate in known:
         for part in {candidate, candidate.rsplit(".", 1)[-1]}:

@@ -9,7 +9,6 @@ for each character, the source line it came from and whether the author typed it
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Iterator
@@ -204,6 +203,8 @@ def _check_names(ast: nodes.Template, context: dict[str, Any], rel: str,
             continue
         if known is None:
             known = sorted(set(_names(context)) | set(BY_PATH))
+        import difflib  # here: only a mistake needs it (start-up time)
+
         close = difflib.get_close_matches(shown, known, n=1, cutoff=0.6)
         findings.append(Finding(
             ERROR, SECTIONS, f"未知的名称“{shown}”（“{_show(path[:depth + 1])}”不存在）", rel, line, key=shown,
@@ -345,6 +346,8 @@ def _stray_file(name: str, outline: Outline, known: set[str], kind: str, year: i
                 why = f"“{section.number}{fill(section.title, kind, year or 0)}”由 reportkit 生成，不读取章节文件"
                 return Finding(WARNING, SECTIONS, why, f"content/{name}",
                                expected=f"删除本文件，或在提纲 {outline.file} 中为该节写 file")
+    import difflib  # here: only a mistake needs it (start-up time)
+
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
     return Finding(WARNING, SECTIONS, why, f"content/{name}",
                    expected=expected + (f"；是否应为 {close[0]}？" if close else ""))

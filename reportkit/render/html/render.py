@@ -20,6 +20,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -41,10 +42,12 @@ from ...assemble import (
 )
 from ...codecache import bytecode_cache
 from ...compute import IndicatorScore, Scores
-from ...findings import Finding
 from ...load import targets_grid
 from ...numbers import plain
-from .findings import Placed, finding_view, place, summary
+
+if TYPE_CHECKING:  # check's findings reach the page in the preview only; a build has none
+    from ...findings import Finding
+    from .findings import Placed
 
 WEB = Path(__file__).parent / "web"
 
@@ -516,6 +519,8 @@ class BlockView:
 def findings_html(findings: Sequence[Finding]) -> str:
     if not findings:
         return ""
+    from .findings import finding_view
+
     template = environment().get_template("finding.html")
     return "".join(template.render(f=finding_view(f)) for f in findings)
 
@@ -531,9 +536,10 @@ def block_views(report: Report, pictures: Pictures, placed: dict[str, Placed] | 
         bid = "intro" if level == 0 else f"b{k}"
         if block.source:
             base = (root / block.source).parent
-            spot = (placed or {}).get(block.source, Placed())
-            after = {i: findings_html(found) for i, found in spot.after.items()}
-            html = render_body(block.tokens, pictures, base, notes, bid, after) + findings_html(spot.end)
+            spot = (placed or {}).get(block.source)
+            after = {i: findings_html(found) for i, found in spot.after.items()} if spot else {}
+            html = render_body(block.tokens, pictures, base, notes, bid, after)
+            html += findings_html(spot.end) if spot else ""
         else:
             html = "".join(f"<p>{escapeHtml(text)}</p>\n" for text in block.paragraphs)
         views.append(BlockView(bid, level, "" if level == 0 else block.heading, block.source, Markup(html),
@@ -566,14 +572,19 @@ def render_report(report: Report, pictures: Pictures, findings: Sequence[Finding
     after its paragraph, the others above the scores.
     """
     scores = report.scores
-    placed, others = place(report, findings)
+    placed, others, views, found = {}, [], [], ""
+    if findings:
+        from .findings import finding_view, place, summary
+
+        placed, others = place(report, findings)
+        views, found = [finding_view(f) for f in others], summary(findings)
     return environment().get_template("report.html").render(
         report=report, blocks=block_views(report, pictures, placed),
         annexes=annex_views(report), levels=score_view(scores),
         total=_num(scores.total), computed_total=_num(scores.computed_total)
         if scores.computed_total is not None and scores.computed_total != scores.total else None,
-        notes=list(report.framework.notes), findings=[finding_view(f) for f in others],
-        findings_summary=summary(findings), placed=len(findings) - len(others),
+        notes=list(report.framework.notes), findings=views,
+        findings_summary=found, placed=len(findings) - len(others),
     )
 
 
