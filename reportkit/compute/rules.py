@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import cache
 from typing import Any
 
 from ..load import BY_PATH, Judgement
@@ -504,20 +505,21 @@ def known_names() -> set[str]:
     }
 
 
-def names_of_kind(kind: str) -> set[str]:
+@cache  # the framework reader asks once per rule parameter; the tables never change
+def names_of_kind(kind: str) -> frozenset[str]:
     """The facts and metrics a parameter of this kind may name."""
     from .metrics import METRICS
 
     # Metrics holding one number (not lists, mappings or yes/no).
     numbers = {n for n, m in METRICS.items() if m.unit and n not in ("quarterly.rates", "staff.contract_kinds")}
     if kind == "rate":
-        return {n for n in numbers if n.endswith("rate") or ".adjustment_ratio_" in n}
+        return frozenset(n for n in numbers if n.endswith("rate") or ".adjustment_ratio_" in n)
     if kind == "amount":
         single = {f.path for f in BY_PATH.values() if f.kind in ("money", "count", "percent", "contract")}
-        return single | numbers
+        return frozenset(single | numbers)
     if kind in ("count", "enum", "bool", "texts"):
-        return {f.path for f in BY_PATH.values() if f.kind == kind}
-    return known_names()
+        return frozenset(f.path for f in BY_PATH.values() if f.kind == kind)
+    return frozenset(known_names())
 
 
 def part_points(rule: str, params: dict) -> Fraction:
