@@ -16,6 +16,7 @@ faster, never different. REPORTKIT_NO_CACHE=1 turns it off, with the Jinja code 
 
 import _sre
 import dataclasses
+import importlib.util
 import marshal
 import os
 import re
@@ -31,8 +32,10 @@ MAX_ENTRIES = 1500
 # process: that one is never found, and must not make every run rewrite the file.)
 SAVE_AFTER_SECONDS = 0.005
 
-# The cache belongs to one interpreter and one version of the regular expression engine.
-_TAG = f"{sys.implementation.cache_tag}-sre{_sre.MAGIC}-marshal{marshal.version}"
+# The cache belongs to one interpreter, one bytecode format (as a .pyc file does: the magic
+# number changes with it) and one version of the regular expression engine.
+_TAG = (f"{sys.implementation.cache_tag}-{importlib.util.MAGIC_NUMBER.hex()}-sre{_sre.MAGIC}"
+        f"-marshal{marshal.version}")
 
 _original_compile = _compiler.compile
 _patterns: dict = {}  # (pattern, flags) → the arguments of _sre.compile after the pattern
