@@ -1,9 +1,10 @@
-"""A disk cache of compiled Jinja code and parsed YAML files, like Python's own .pyc files.
+"""A disk cache of compiled Jinja code and parsed files, like Python's own .pyc files.
 
 Compiling templates to Python bytecode is most of a build's work after start-up, and parsing
 the framework file a tenth of the rest; both depend only on the text, so they are kept under
-the user's cache directory and reused by the next build. Any problem with the cache (read-only home, a corrupt entry)
-falls back to compiling: the cache can only make a build faster, never different.
+the user's cache directory and reused by the next build. Any problem with the cache
+(read-only home, a corrupt entry) falls back to compiling: the cache can only make a build
+faster, never different.
 
 Every edit of a section is a new text, so the cache is bounded: a hit marks its entry as
 used (its modification time), and after each new entry the least recently used beyond
@@ -15,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import pickle  # loaded with jinja2 in any case (its bytecode cache)
 import sys
 import tempfile
 from collections.abc import Callable
@@ -44,22 +46,14 @@ def cached_code(source: str, name: str, compile_code: Callable[[], CodeType]) ->
 
 
 def cached_value(source: str, name: str, make: Callable[[], T]) -> T:
-    """The value `make()` computes from `source`, kept like compiled code: for the parsed YAML
-    of a file (a framework file takes 15 ms to parse and half a millisecond to unpickle).
+    """The value `make()` computes from `source`, kept like compiled code: a file's parsed YAML
+    (a framework file takes 15 ms to parse, half a millisecond to unpickle), a section's tree.
     `name` must tell apart everything else the value depends on."""
-    return _cached(source, name, make, ".data", _pickle_dumps, _pickle_loads)
+    return _cached(source, name, make, ".data", _pickle, pickle.loads)
 
 
-def _pickle_dumps(value: object) -> bytes:
-    import pickle  # only where a value is cached: not every command needs it
-
+def _pickle(value: object) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _pickle_loads(data: bytes) -> object:
-    import pickle
-
-    return pickle.loads(data)
 
 
 def _cached(source: str, name: str, make: Callable[[], T], suffix: str,

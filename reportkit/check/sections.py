@@ -188,8 +188,8 @@ def _empty_reference(shown: str, dotted: str, rel: str, line: int, context: dict
 
 
 def _check_names(ast: nodes.Template, context: dict[str, Any], rel: str,
-                 divisors: dict[str, str] | None = None, every: list[nodes.Node] | None = None) -> list[Finding]:
-    every = descendants(ast) if every is None else every
+                 divisors: dict[str, str] | None, every: list[nodes.Node]) -> list[Finding]:
+    """Unknown names and filters; `every`: the template's descendants()."""
     findings = []
     known: list[str] | None = None
     for path, line in references(ast, every):
