@@ -228,7 +228,7 @@ def test_the_template_names_are_the_renderers(pristine: Path, tmp_path: Path, mo
     monkeypatch.setattr(
         docx_render,
         "_render",
-        lambda tpl, context, source: (seen.append(set(context)), original(tpl, context, source)),
+        lambda package, xml, context, source: (seen.append(set(context)), original(package, xml, context, source))[1],
     )
     root = tmp_path / "report"
     shutil.copytree(pristine, root)

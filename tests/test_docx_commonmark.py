@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from ooxml_checks import docx_problems
 
 from reportkit.assemble.markdown import parse, parser
 from reportkit.render.docx.markdown import Story, render_tokens
+from reportkit.render.docx.opc import open_package
 from reportkit.render.docx.package import add_footnotes
 from reportkit.render.docx.render import default_template
 from reportkit.render.docx.styles import StyleMap
@@ -91,21 +93,21 @@ def _text(element: etree._Element) -> str:
 def corpus_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """All examples in one Word file, in the default template."""
     root = tmp_path_factory.mktemp("commonmark")
-    document = Document(str(default_template()))
-    body = document.element.body
+    package = open_package(default_template())
+    body = package.document.element.find(qn("w:body"))
     end = body.find(qn("w:sectPr"))
     for child in list(body):
         if child is not end:
             body.remove(child)
-    story = Story(document.part, StyleMap.prepare(document, default_template()), root, 8845)
+    story = Story(package, StyleMap.prepare(package, default_template()), root, 8845)
     for example in EXAMPLES:
         end.addprevious(text_paragraph(None, MARK.format(example["example"])))
         for element in render_tokens(parse(example["markdown"]), story, root / "content"):
             end.addprevious(element)
-    add_footnotes(document, story.footnotes)
+    add_footnotes(package, story.footnotes)
     east_asian_hints(body)
     path = root / "commonmark.docx"
-    document.save(str(path))
+    package.save(path, datetime(2024, 1, 1))
     return path
 
 

@@ -8,12 +8,12 @@ import zlib
 from pathlib import Path
 
 import pytest
-from docx import Document
 from docx.oxml.ns import qn
 
 from reportkit.assemble.markdown import parse
 from reportkit.render.docx import markdown as docx_markdown
 from reportkit.render.docx.markdown import Story, render_tokens
+from reportkit.render.docx.opc import open_package
 from reportkit.render.docx.render import default_template
 from reportkit.render.docx.styles import StyleMap
 
@@ -22,10 +22,10 @@ PNG = Path(__file__).parent / "data" / "mini" / "content" / "images" / "chart.pn
 
 @pytest.fixture
 def story(tmp_path: Path) -> Story:
-    document = Document(str(default_template()))
+    package = open_package(default_template())
     (tmp_path / "report" / "content" / "images").mkdir(parents=True)
     shutil.copy(PNG, tmp_path / "report" / "content" / "images" / "chart.png")
-    return Story(document.part, StyleMap.prepare(document, default_template()), tmp_path / "report", 8845)
+    return Story(package, StyleMap.prepare(package, default_template()), tmp_path / "report", 8845)
 
 
 def render(story: Story, markdown: str) -> list:
@@ -108,8 +108,8 @@ def test_links_keep_their_address(story: Story) -> None:
     p = elements[0]
     links = p.findall(qn("w:hyperlink"))
     assert len(links) == 2
-    rels = story.part.rels
-    assert [rels[link.get(qn("r:id"))].target_ref for link in links] == [
+    rels = story.package.document.rels
+    assert [rels[link.get(qn("r:id"))].target for link in links] == [
         "https://czj.example.gov.cn/a?b=1", "https://x.example.cn"]
     assert links[0].find(f"{qn('w:r')}/{qn('w:rPr')}/{qn('w:rStyle')}").get(qn("w:val")) == "Hyperlink"
     text = "".join(t.text for t in p.iter(qn("w:t")))

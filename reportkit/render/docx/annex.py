@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from docx.oxml.ns import qn
 from lxml import etree
 
 from ...assemble import AnnexRow, Report
 from ...load import GridCell, targets_grid
 from ...numbers import plain
 from . import styles as S
+from .ns import qn
 from .styles import StyleMap
 from .xml import MM, cell, close_cell, el, keep_with_next, row, table, text_paragraph
 

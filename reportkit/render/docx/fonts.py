@@ -7,13 +7,10 @@ class and the Unicode ranges it takes 仿宋, 楷体 or 宋体, as a hand-made r
 
 from __future__ import annotations
 
-from docx.document import Document
-from docx.opc.constants import CONTENT_TYPE as CT
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
-from docx.oxml.ns import qn
 from lxml import etree
+
+from .ns import CT, RT, qn
+from .opc import Package, Part
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -57,25 +54,19 @@ def font_table_xml() -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def ensure_font_table(document: Document) -> None:
+def ensure_font_table(package: Package) -> None:
     """Give the document a font table, and the official fonts an entry in it where missing.
 
     A template saved by Word has a font table of its own; its entries are kept as they are.
     """
-    part = next((rel.target_part for rel in document.part.rels.values()
-                 if rel.reltype == RT.FONT_TABLE and not rel.is_external), None)
+    document = package.document
+    part = document.rels.first(RT.FONT_TABLE)
     if part is None:
-        part = Part(PackURI("/word/fontTable.xml"), CT.WML_FONT_TABLE, font_table_xml(),
-                    document.part.package)
-        document.part.relate_to(part, RT.FONT_TABLE)
+        document.relate_to(Part("/word/fontTable.xml", CT.WML_FONT_TABLE, font_table_xml()), RT.FONT_TABLE)
         return
     root = etree.fromstring(part.blob)
     have = {f.get(qn("w:name")) for f in root.iterchildren(qn("w:font"))}
     missing = [spec for spec in FONTS if spec[0] not in have]
     if missing:
         root.extend(font_element(*spec) for spec in missing)
-        blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        if hasattr(part, "_blob"):
-            part._blob = blob
-        else:  # an XmlPart
-            part._element = root
+        part.blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -13,16 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from docx.image.exceptions import InvalidImageStreamError, UnrecognizedImageError
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml.ns import qn
-from docx.oxml.shape import CT_Inline
-from docx.parts.document import DocumentPart
 from lxml import etree
 from markdown_it.token import Token
 
 from ...assemble import CAPTION_RE, UNIT_RE, is_cjk, item_number, plain_text
 from . import styles as S
+from .ns import RT, qn
+from .opc import Package
 from .styles import StyleMap
 from .xml import (
     EMU_PER_TWIP,
@@ -42,8 +39,6 @@ MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_PICTURE_HEIGHT = 200 * 36000  # EMU: 200 mm, inside the 225 mm text height of A4
 BULLETS = ("•", "◦", "▪")
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
-_BAD_IMAGE = (UnrecognizedImageError, InvalidImageStreamError, OSError, ValueError, struct.error,
-              IndexError, ZeroDivisionError)
 _MARKS = ("strong", "em", "s")
 _LINK_SCHEME = re.compile(r"^(https?|ftp|mailto):", re.I)
 _FIGURE_RE = re.compile(r"^图\s*[0-9０-９]+")
@@ -53,7 +48,7 @@ _FIGURE_RE = re.compile(r"^图\s*[0-9０-９]+")
 class Story:
     """What all section bodies of one document share: styles, pictures, footnotes."""
 
-    part: DocumentPart
+    package: Package
     styles: StyleMap
     root: Path  # the report folder: pictures must lie inside it
     text_width: int  # twips
@@ -464,7 +459,7 @@ class _Writer:
         self.href = "" if tok.markup == "autolink" else href
         self.link_text = ""
         if not self.in_note and _LINK_SCHEME.match(href):
-            rid = self.story.part.relate_to(href, RT.HYPERLINK, is_external=True)
+            rid = self.story.package.document.relate_to(href, RT.HYPERLINK, is_external=True)
             self.link = el("w:hyperlink", {"r:id": rid, "w:history": "1"})
             self.p.append(self.link)
 
@@ -537,14 +532,19 @@ class _Writer:
         path = self._picture_path(tok)
         if path is None:
             return None
+        # python-docx reads pictures (and writes their XML): loaded for a picture only
+        from docx.image.exceptions import InvalidImageStreamError, UnrecognizedImageError
+        from docx.oxml.shape import CT_Inline
+
         try:
-            rid, image = self.story.part.get_or_add_image(str(path))
+            rid, image = self.story.package.add_image(self.story.package.document, str(path))
             width = self.tables[-1][1][self.column] - 2 * CELL_MARGIN if self.cell else self.story.text_width
             limit = width * EMU_PER_TWIP
             cx, cy = image.scaled_dimensions(min(image.width, limit), None)
             if cy > MAX_PICTURE_HEIGHT:  # a tall picture keeps to the page too
                 cx, cy = image.scaled_dimensions(None, MAX_PICTURE_HEIGHT)
-        except _BAD_IMAGE:
+        except (UnrecognizedImageError, InvalidImageStreamError, OSError, ValueError, struct.error,
+                IndexError, ZeroDivisionError):
             return None
         inline = CT_Inline.new_pic_inline(self.story.next_shape, rid, image.filename, cx, cy)
         alt = plain_text(tok.children or []).strip()

@@ -1,25 +1,18 @@
-"""The .docx package around the rendered body: footnotes part, settings, document properties,
-and a byte-identical zip for identical input (fixed entry order, timestamps and attributes).
+"""The .docx package around the rendered body: footnotes part, settings, document properties
+(the zip itself is written by opc.Package.save).
 """
 
 from __future__ import annotations
 
 import html
-import zipfile
-from datetime import datetime
-from pathlib import Path
+from datetime import UTC, datetime
 
-from docx.document import Document
-from docx.opc.constants import CONTENT_TYPE as CT
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI, PackURI
-from docx.opc.part import Part
-from docx.opc.pkgwriter import _ContentTypesItem
-from docx.oxml.ns import qn
 from lxml import etree
 
 from ...assemble import Report
 from ...load import parse_date, source_date_epoch
+from .ns import CT, RT, nsmap, qn
+from .opc import PARSER, Package, Part, part_or_default
 from .xml import el
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -41,42 +34,39 @@ _AFTER_UPDATE_FIELDS = {
 }
 
 
-def _footnotes_part(document: Document) -> Part | None:
-    for rel in document.part.rels.values():
-        if rel.reltype == RT.FOOTNOTES and not rel.is_external:
-            return rel.target_part
-    return None
+def _footnotes_part(package: Package) -> Part | None:
+    return package.document.rels.first(RT.FOOTNOTES)
 
 
-def first_footnote_id(document: Document) -> int:
+def first_footnote_id(package: Package) -> int:
     """Footnote ids this document's template does not use yet."""
-    part = _footnotes_part(document)
+    part = _footnotes_part(package)
     if part is None:
         return 1
     ids = [int(n.get(qn("w:id"))) for n in etree.fromstring(part.blob).iterchildren(qn("w:footnote"))]
     return max([0, *ids]) + 1
 
 
-def add_footnotes(document: Document, notes: list[etree._Element]) -> None:
+def add_footnotes(package: Package, notes: list[etree._Element]) -> None:
     if not notes:
         return
-    part = _footnotes_part(document)
+    part = _footnotes_part(package)
     if part is None:
-        part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, _EMPTY_FOOTNOTES.encode(),
-                    document.part.package)
-        document.part.relate_to(part, RT.FOOTNOTES)
+        part = Part("/word/footnotes.xml", CT.WML_FOOTNOTES, _EMPTY_FOOTNOTES.encode())
+        package.document.relate_to(part, RT.FOOTNOTES)
     root = etree.fromstring(part.blob)
     if root.nsmap.get("r") != _R:  # a template's footnotes part without it
         fresh = etree.Element(root.tag, root.attrib, nsmap={**root.nsmap, "r": _R})
         fresh.extend(root)
         root = fresh
     root.extend(notes)
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    part.blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def update_fields_on_open(document: Document) -> None:
+def update_fields_on_open(package: Package) -> None:
     """Ask Word to fill the table of contents when the file is opened."""
-    settings = document.settings.element
+    settings = part_or_default(package.document, RT.SETTINGS, "/word/settings.xml", CT.WML_SETTINGS,
+                               "settings").element
     if settings.find(qn("w:updateFields")) is not None:
         return
     flag = el("w:updateFields", {"w:val": "true"})
@@ -99,16 +89,64 @@ def document_date(report: Report) -> datetime:
     return datetime(int(facts.get("report.year")) + 1, 1, 1)
 
 
-def set_properties(document: Document, report: Report, when: datetime) -> None:
-    props = document.core_properties
+def set_properties(package: Package, report: Report, when: datetime) -> None:
+    props = core_properties(package)
     unit = report.cover.get("unit", "")
-    props.title = report.title
-    props.subject = report.framework.title
-    props.author = unit
-    props.last_modified_by = unit
-    props.revision = 1
-    props.created = when
-    props.modified = when
+    set_text(props, "dc:title", report.title)
+    set_text(props, "dc:subject", report.framework.title)
+    set_text(props, "dc:creator", unit)
+    set_text(props, "cp:lastModifiedBy", unit)
+    set_text(props, "cp:revision", "1")
+    set_datetime(props, "dcterms:created", when)
+    set_datetime(props, "dcterms:modified", when)
+
+
+# -- core properties (docProps/core.xml), written as python-docx writes them ------------------
+
+def core_properties(package: Package) -> etree._Element:
+    """The package's cp:coreProperties; python-docx's default one added if it has none."""
+    part = package.rels.first(RT.CORE_PROPERTIES)
+    if part is None:
+        element = etree.fromstring(
+            f'<cp:coreProperties xmlns:cp="{nsmap["cp"]}" xmlns:dc="{nsmap["dc"]}" '
+            f'xmlns:dcterms="{nsmap["dcterms"]}"/>\n', PARSER)
+        part = Part("/docProps/core.xml", CT.CORE_PROPERTIES, element=element)
+        set_text(element, "dc:title", "Word Document")
+        set_text(element, "cp:lastModifiedBy", "python-docx")
+        set_text(element, "cp:revision", "1")
+        set_datetime(element, "dcterms:modified", datetime.now(UTC))
+        package.rels.get_or_add(RT.CORE_PROPERTIES, part)
+    return part.element
+
+
+def _property(root: etree._Element, tag: str) -> etree._Element:
+    child = root.find(qn(tag))
+    if child is None:
+        prefix = tag.partition(":")[0]
+        child = PARSER.makeelement(qn(tag), nsmap={prefix: nsmap[prefix]})
+        root.append(child)
+    return child
+
+
+def text_of(root: etree._Element, tag: str) -> str:
+    child = root.find(qn(tag))
+    return "" if child is None or child.text is None else child.text
+
+
+def set_text(root: etree._Element, tag: str, value: str) -> None:
+    if len(value) > 255:  # python-docx's limit
+        raise ValueError(f"exceeded 255 char limit for property, got:\n\n'{value}'")
+    _property(root, tag).text = value
+
+
+def set_datetime(root: etree._Element, tag: str, when: datetime) -> None:
+    child = _property(root, tag)
+    child.text = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if tag in ("dcterms:created", "dcterms:modified"):
+        # The xsi namespace declared on the root (python-docx's way), not on each element.
+        root.set(qn("xsi:foo"), "bar")
+        child.set(qn("xsi:type"), "dcterms:W3CDTF")
+        del root.attrib[qn("xsi:foo")]
 
 
 _APP_XML = (
@@ -121,41 +159,12 @@ _APP_XML = (
 )
 
 
-def set_app_properties(document: Document, template: str = "Normal.dotm") -> None:
+def set_app_properties(package: Package, template: str = "Normal.dotm") -> None:
     """docProps/app.xml names reportkit as the application and states no page or word counts
     (the template's would be wrong; Word and WPS count again when they save)."""
     blob = _APP_XML.format(template=html.escape(template, quote=False)).encode("utf-8")
-    package = document.part.package
-    for rel in package.rels.values():
-        if rel.reltype == RT.EXTENDED_PROPERTIES and not rel.is_external:
-            rel.target_part._blob = blob
-            return
-    part = Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, blob, package)
-    package.relate_to(part, RT.EXTENDED_PROPERTIES)
-
-
-def save_reproducible(document: Document, path: Path, when: datetime) -> None:
-    """Save with every zip entry stamped `when`, so equal input gives equal bytes.
-
-    Written in one pass, in python-docx's own order (content types, package rels, then each
-    part and its rels), rather than saved by python-docx and zipped again.
-    """
-    package = document.part.package
-    parts = list(package.iter_parts())
-    for part in parts:
-        part.before_marshal()
-    stamp = max(when, datetime(1980, 1, 1)).timetuple()[:6]  # the zip format starts in 1980
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        def write(uri: PackURI, blob: bytes) -> None:
-            entry = zipfile.ZipInfo(uri.membername, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 0
-            entry.external_attr = 0o644 << 16
-            out.writestr(entry, blob)
-
-        write(CONTENT_TYPES_URI, _ContentTypesItem.from_parts(parts).blob)
-        write(PACKAGE_URI.rels_uri, package.rels.xml)
-        for part in parts:
-            write(part.partname, part.blob)
-            if len(part.rels):
-                write(part.partname.rels_uri, part.rels.xml)
+    part = package.rels.first(RT.EXTENDED_PROPERTIES)
+    if part is not None:
+        part.blob = blob
+        return
+    package.rels.get_or_add(RT.EXTENDED_PROPERTIES, Part("/docProps/app.xml", CT.EXTENDED_PROPERTIES, blob))

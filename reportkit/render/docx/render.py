@@ -1,25 +1,21 @@
-"""The official Word file: the report model rendered into the docxtpl template.
+"""The official Word file: the report model rendered into the template (docxtpl's syntax).
 
 The template (templates/report.docx, or the user's own) holds the cover, the fixed headings
 in a `{%p for block in blocks %}` loop, and `{{p … }}` placeholders where generated content
 goes: each section body, the annex table and its notes (templates/README.md lists them).
-Bodies are built as lxml elements beforehand. docxtpl renders only the small template, in
-which each placeholder becomes an empty slot element; the bodies are then put in place of
-their slots (docxtpl would serialise, regex-scan and re-parse them with the template: time
-that grows faster than the report).
+Bodies are built as lxml elements beforehand. Only the small template is filled (fill.py, as
+docxtpl fills it), each placeholder becoming an empty slot element; the bodies are then put in
+place of their slots (filled with the template, they would be serialised, regex-scanned and
+re-parsed with it: time that grows faster than the report).
 """
 
 from __future__ import annotations
 
 import re
-import zipfile
 from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import qn
-from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
@@ -31,13 +27,15 @@ from ...errors import ReportError
 from ...load import default_template
 from . import styles as S
 from .annex import annex_notes, annex_table, targets_table
+from .fill import fill
 from .fonts import ensure_font_table
 from .markdown import Story, render_paragraphs, render_tokens
+from .ns import nsmap, qn
+from .opc import Package, PackageError, open_package
 from .package import (
     add_footnotes,
     document_date,
     first_footnote_id,
-    save_reproducible,
     set_app_properties,
     set_properties,
     update_fields_on_open,
@@ -62,7 +60,7 @@ PLACEHOLDERS = "模板占位符见 templates/README.md"
 SLOT_NS = "urn:reportkit:slot"
 SLOT = f"{{{SLOT_NS}}}slot"
 _DOC_PR = qn("wp:docPr")
-_P, _T, _TEXT_BOX = qn("w:p"), qn("w:t"), qn("w:txbxContent")
+_P, _T, _TEXT_BOX, _BODY = qn("w:p"), qn("w:t"), qn("w:txbxContent"), qn("w:body")
 
 
 class Fragment:
@@ -94,47 +92,53 @@ class Fragment:
 def render_docx(report: Report, out_path: Path, template: Path | None = None) -> None:
     when = document_date(report)
     source = template or default_template()
-    tpl = _open(source)
-    document = tpl.get_docx()
-    _unmerge_section_breaks(document)
-    _signed_char_space(document)
-    styles = S.StyleMap.prepare(document, default_template())
-    story = Story(document.part, styles, report.paths.root, _text_width(document),
-                  next_footnote=first_footnote_id(document))
-    pages = _page_setups(document)
-    context, fragments = _context(report, story, legacy=_legacy_annexes(tpl), pages=pages)
-    _render(tpl, context, source)
-    _check(document, fragments, source)
-    _place(document, fragments, tpl.docx_ids_index)
+    package = _open(source)
+    root = package.document.element
+    _unmerge_section_breaks(_body(root))
+    _signed_char_space(_body(root))
+    styles = S.StyleMap.prepare(package, default_template())
+    sections = _sections(root)
+    story = Story(package, styles, report.paths.root, _text_width(sections),
+                  next_footnote=first_footnote_id(package))
+    pages = _page_setups(sections)
+    template_xml = etree.tostring(_body(root), encoding="unicode")
+    # A template written before outlines has fixed annex placeholders instead of the annexes loop.
+    context, fragments = _context(report, story, legacy="annexes" not in template_xml, pages=pages)
+    drawing_ids = _render(package, template_xml, context, source)
+    body = _body(root)
+    _check(body, fragments, source)
+    _place(body, fragments, drawing_ids)
     if pages and pages.breaks:
-        pages.run_on(document)
-    east_asian_hints(document.element.body)
+        pages.run_on(body)
+    east_asian_hints(body)
     for note in story.footnotes:
         east_asian_hints(note)
-    add_footnotes(document, story.footnotes)
-    ensure_font_table(document)
-    toc = bool(report.options.get("toc")) and fill_toc(document.element.body, styles) > 0
-    set_properties(document, report, when)
-    set_app_properties(document)
-    save_reproducible(document, out_path, when)
+    add_footnotes(package, story.footnotes)
+    ensure_font_table(package)
+    toc = bool(report.options.get("toc")) and fill_toc(body, styles) > 0
+    set_properties(package, report, when)
+    set_app_properties(package)
+    package.save(out_path, when)
     if toc:
-        _toc_page_numbers(document, styles, out_path, when)
+        _toc_page_numbers(package, styles, out_path, when)
 
 
-def _toc_page_numbers(document, styles, out_path: Path, when) -> None:  # noqa: ANN001
+def _body(root: etree._Element) -> etree._Element:
+    return root.find(_BODY)
+
+
+def _toc_page_numbers(package: Package, styles, out_path: Path, when) -> None:  # noqa: ANN001
     """The TOC's page numbers from LibreOffice's layout of the saved file, so that Word shows
     the contents complete without asking to update fields; without LibreOffice, Word is asked."""
     from .. import toc_pages
 
     laid_out = toc_pages(out_path)
-    if not laid_out or not set_toc_pages(document.element.body, styles, laid_out):
-        update_fields_on_open(document)
-    save_reproducible(document, out_path, when)
+    if not laid_out or not set_toc_pages(_body(package.document.element), styles, laid_out):
+        update_fields_on_open(package)
+    package.save(out_path, when)
 
 
-
-
-def _unmerge_section_breaks(document) -> int:  # noqa: ANN001
+def _unmerge_section_breaks(body: etree._Element) -> int:
     """Give each section break that sits on a `{%p … %}` or `{{p … }}` paragraph a paragraph of its own.
 
     Word keeps a section break on an empty paragraph after the last one of a section; LibreOffice
@@ -143,7 +147,7 @@ def _unmerge_section_breaks(document) -> int:  # noqa: ANN001
     report take the last section's layout (landscape, page numbers from 2). Returns how many moved.
     """
     moved = 0
-    for p in list(document.element.body.iterchildren(qn("w:p"))):
+    for p in list(body.iterchildren(_P)):
         ppr = p.find(qn("w:pPr"))
         sect_pr = ppr.find(qn("w:sectPr")) if ppr is not None else None
         if sect_pr is None:
@@ -157,44 +161,56 @@ def _unmerge_section_breaks(document) -> int:  # noqa: ANN001
     return moved
 
 
-def _signed_char_space(document) -> None:  # noqa: ANN001
+def _signed_char_space(body: etree._Element) -> None:
     """LibreOffice writes a negative w:charSpace as an unsigned 32-bit number (4294966271 for
     −1025), which the schema refuses and Word repairs; read it back as the negative it was."""
-    for grid in document.element.body.iter(qn("w:docGrid")):
+    for grid in body.iter(qn("w:docGrid")):
         value = grid.get(qn("w:charSpace"))
         if value and value.isdigit() and int(value) >= 2**31:
             grid.set(qn("w:charSpace"), str(int(value) - 2**32))
 
 
-def _text_width(document) -> int:
+def _sections(root: etree._Element) -> list[etree._Element]:
+    """The template's section properties (w:sectPr) in document order, as Word counts sections."""
+    return root.xpath("./w:body/w:p/w:pPr/w:sectPr | ./w:body/w:sectPr", namespaces=nsmap)
+
+
+_UNIVERSAL = {"mm": 36000, "cm": 360000, "in": 914400, "pt": 12700, "pc": 152400, "pi": 152400}
+
+
+def _emu(value: str | None) -> int | None:
+    """A twips measure (w:w="11906", or "210mm"), in EMU."""
+    if value is None:
+        return None
+    if "i" in value or "m" in value or "p" in value:
+        return int(round(float(value[:-2]) * _UNIVERSAL[value[-2:]]))
+    return int(value) * EMU_PER_TWIP
+
+
+def _text_width(sections: list[etree._Element]) -> int:
     """Twips between the margins of the first page (156 mm on A4 with the official margins)."""
-    section = document.sections[0]
     try:
-        return (section.page_width - section.left_margin - section.right_margin) // EMU_PER_TWIP
-    except TypeError:  # a template without page size or margins
+        size, margins = sections[0].find(qn("w:pgSz")), sections[0].find(qn("w:pgMar"))
+        width, left, right = (_emu(e.get(qn(a))) if e is not None else None
+                              for e, a in ((size, "w:w"), (margins, "w:left"), (margins, "w:right")))
+        return (width - left - right) // EMU_PER_TWIP
+    except (IndexError, TypeError, ValueError, KeyError):  # no page size or margins
         return round(156 * MM)
 
 
-def _open(source: Path) -> DocxTemplate:
+def _open(source: Path) -> Package:
     if not source.is_file():
         raise ReportError("找不到 Word 模板文件", file=source, expected="一个 .docx 文件")
-    tpl = DocxTemplate(str(source))
     try:
-        tpl.init_docx()
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
+        return open_package(source)
+    except PackageError:
         raise ReportError("模板不是有效的 Word 文档", file=source,
                           expected="用 Word 另存为“Word 文档 (*.docx)”的文件") from None
-    return tpl
 
 
 def _section_base(report: Report, block: Block) -> Path:
     root = report.paths.root
     return (root / block.source).parent if block.source else report.paths.content
-
-
-def _legacy_annexes(tpl: DocxTemplate) -> bool:
-    """A template written before outlines: fixed annex placeholders instead of the annexes loop."""
-    return "annexes" not in tpl.get_xml()  # lxml's serialisation: 30 µs (itertext(): 1.3 ms)
 
 
 @dataclass
@@ -211,11 +227,11 @@ class Pages:
         self.breaks.append(p)
         return p
 
-    def run_on(self, document) -> None:  # noqa: ANN001
+    def run_on(self, body: etree._Element) -> None:
         """Page numbers start once, at the body's first section, and run on through the landscape
         pages between its chapters: every later restart (the template's body section) is dropped."""
         started = False
-        for p in document.element.body.iterchildren(qn("w:p")):
+        for p in body.iterchildren(_P):
             sect_pr = p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
             if sect_pr is None:
                 continue
@@ -228,12 +244,11 @@ class Pages:
             started = started or inserted
 
 
-def _page_setups(document) -> Pages | None:  # noqa: ANN001
+def _page_setups(sections: list[etree._Element]) -> Pages | None:
     """The body's and the annex's section properties (portrait, landscape) of the template."""
-    sections = document.sections
     if len(sections) < 2:
         return None
-    return Pages(sections[len(sections) - 2]._sectPr, sections[len(sections) - 1]._sectPr)
+    return Pages(sections[-2], sections[-1])
 
 
 def _context(report: Report, story: Story, legacy: bool = False,
@@ -356,7 +371,7 @@ def _toc(report: Report, story: Story) -> list:
 
 class _TemplateSandbox(SandboxedEnvironment):
     """The Word template's environment, its compiled parts kept in the disk cache of compiled
-    code: docxtpl compiles every part of the template (body, headers, footers) at each build."""
+    code: every part of the template (body, headers, footers) is compiled at each build."""
 
     def compile(self, source, name=None, filename=None, raw=False, defer_init=False):  # noqa: ANN001, ANN201
         if raw or defer_init or not isinstance(source, str):
@@ -365,10 +380,11 @@ class _TemplateSandbox(SandboxedEnvironment):
                            lambda: SandboxedEnvironment.compile(self, source, name, filename))
 
 
-def _render(tpl: DocxTemplate, context: dict, source: Path) -> None:
+def _render(package: Package, template_xml: str, context: dict, source: Path) -> int:
+    """Fill the template; returns the last drawing id given to its own pictures."""
     env = _TemplateSandbox(autoescape=True, undefined=StrictUndefined)
     try:
-        tpl.render(context, env)
+        return fill(package, template_xml, context, env)
     except TemplateSyntaxError as exc:
         near = "".join(getattr(exc, "docx_context", [])).strip()
         raise ReportError(f"模板语法错误：{exc.message}" + (f"（附近文字：{near[:80]}）" if near else ""),
@@ -380,15 +396,14 @@ def _render(tpl: DocxTemplate, context: dict, source: Path) -> None:
         raise ReportError(f"模板无法填充：{exc}", file=source, expected=PLACEHOLDERS) from None
 
 
-def _check(document, fragments: list[Fragment], source: Path) -> None:
+def _check(body: etree._Element, fragments: list[Fragment], source: Path) -> None:
     """Every generated body placed once, each as a paragraph of its own."""
     missing = [f for f in fragments if f and f.required and not f.used]
     if missing:
         names = "、".join(f"“{f.name}”" for f in missing[:3]) + ("等" if len(missing) > 3 else "")
         raise ReportError(f"模板缺少占位符 {missing[0].placeholder}，{names}没有写入报告", file=source,
                           expected=PLACEHOLDERS)
-    body = document.element.body
-    nested = body.xpath(".//w:t[*] | .//w:p[ancestor::w:p][not(ancestor::w:txbxContent)]")
+    nested = body.xpath(".//w:t[*] | .//w:p[ancestor::w:p][not(ancestor::w:txbxContent)]", namespaces=nsmap)
     if nested or any(_inside_paragraph(slot) for slot in body.iter(SLOT)
                      if fragments[int(slot.get("n"))]):
         raise ReportError("模板中插入正文、表格的占位符须单独成段，并写成 {{p 名称 }}（带 p）", file=source,
@@ -405,13 +420,12 @@ def _inside_paragraph(slot: etree._Element) -> bool:
     return False
 
 
-def _place(document, fragments: list[Fragment], ids_after: int) -> None:
+def _place(body: etree._Element, fragments: list[Fragment], ids_after: int) -> None:
     """Each slot replaced by its fragment's elements (copies where a fragment is placed again).
 
-    docxtpl numbered the template's drawings up to `ids_after`; all drawings are numbered
+    Filling numbered the template's drawings up to `ids_after`; all drawings are numbered
     again in document order from the same start, as if the bodies had been in the template.
     """
-    body = document.element.body
     first = ids_after - sum(1 for _ in body.iter(_DOC_PR)) + 1
     placed: set[int] = set()
     for slot in list(body.iter(SLOT)):

@@ -11,9 +11,10 @@ import zipfile
 from copy import deepcopy
 from pathlib import Path
 
-from docx.document import Document
-from docx.oxml.ns import qn
 from lxml import etree
+
+from .ns import CT, RT, qn
+from .opc import Package, part_or_default
 
 BODY = "Normal"
 HEADINGS = ("heading 1", "heading 2", "heading 3", "heading 4")
@@ -65,9 +66,10 @@ class StyleMap:
         return self._ids[name.lower()]
 
     @classmethod
-    def prepare(cls, document: Document, defaults: Path) -> StyleMap:
+    def prepare(cls, package: Package, defaults: Path) -> StyleMap:
         """The document's styles, after copying any required style it lacks from `defaults`."""
-        styles = document.styles.element
+        document = package.document
+        styles = part_or_default(document, RT.STYLES, "/word/styles.xml", CT.WML_STYLES, "styles").element
         have = _names(styles)
         missing = [n for n in REQUIRED if n.lower() not in have]
         if missing:
@@ -78,10 +80,10 @@ class StyleMap:
         return cls(styles)
 
 
-def _drop_styles_with_effects(document: Document) -> None:
+def _drop_styles_with_effects(document) -> None:  # noqa: ANN001 - the document's Part
     """Word 2010's stylesWithEffects.xml is a copy of styles.xml that Word rebuilds on saving;
     left in place it would disagree with the styles the report adds (Word then repairs the file)."""
-    rels = document.part.rels
+    rels = document.rels
     for rid in [rid for rid, rel in rels.items() if rel.reltype.endswith("/stylesWithEffects")]:
         del rels[rid]
 

@@ -9,10 +9,10 @@ are left out and Word is asked to update the fields on opening.
 
 from __future__ import annotations
 
-from docx.oxml.ns import qn
 from lxml import etree
 
 from . import styles as S
+from .ns import qn
 from .styles import StyleMap
 from .xml import el, field_end, field_runs, paragraph, text_run
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
-from docx.oxml.ns import nsmap, qn
 from lxml import etree
+
+from .ns import nsmap, qn
 
 # Characters XML 1.0 cannot carry; a stray control character in a section must not
 # produce a file Word refuses to open.
