@@ -182,6 +182,10 @@ def test_not_a_word_file(tmp_path: Path) -> None:
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr("[Content_Types].xml", "<Types xmlns='http://schemas.openxmlformats.org/package/2006/content-types'/>")
     (tmp_path / "b.docx").write_bytes(buffer.getvalue())
-    for name in ("a.docx", "b.docx"):
+    entries = _entries(default_template())
+    document = entries["word/document.xml"].decode()
+    entries["word/document.xml"] = (document[:document.index("<w:body>")] + "</w:document>").encode()
+    _write(entries, tmp_path / "c.docx")
+    for name in ("a.docx", "b.docx", "c.docx"):
         with pytest.raises(PackageError):
             open_package(tmp_path / name)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .ns import CONTENT_TYPES_NS, CT, DEFAULT_CONTENT_TYPES, RELATIONSHIPS_NS, RT, nsmap, qn
+from .ns import CONTENT_TYPES_NS, CT, DEFAULT_CONTENT_TYPES, RELATIONSHIPS_NS, RT, qn
 
 # python-docx's parser: no blank text between elements, no entities resolved.
 PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
@@ -266,10 +266,9 @@ def _read(archive: zipfile.ZipFile) -> Package:
 
     package = Package()
     parts: dict[str, Part] = {}
-    pending = [("/", package.rels, relationships("/"))]
-    # Parts in the order python-docx reads them (depth first); each part's relationships are
-    # resolved once every part is known.
-    order: list[tuple[str, Rels, list]] = []
+    # Parts are read in python-docx's order (depth first); the relationships of each source
+    # (the package, then each part) are resolved once every part is known.
+    sources: list[tuple[Rels, list]] = [(package.rels, relationships("/"))]
 
     def visit(rels_of: list) -> None:
         for _, reltype, target, external in rels_of:
@@ -285,11 +284,11 @@ def _read(archive: zipfile.ZipFile) -> Package:
                 part = Part(target, ctype, blob)
             parts[target] = part
             own = relationships(target)
-            order.append((target, part.rels, own))
+            sources.append((part.rels, own))
             visit(own)
 
-    visit(pending[0][2])
-    for _, rels, rels_of in pending + order:
+    visit(sources[0][1])
+    for rels, rels_of in sources:
         for rid, reltype, target, external in rels_of:
             rels.add(reltype, target if external else parts[target], rid, external)
     for part in package.parts():  # python-docx gathers them in relationship order
@@ -301,6 +300,8 @@ def _read(archive: zipfile.ZipFile) -> Package:
         raise PackageError("no relationship of type officeDocument")
     if document.content_type != CT.WML_DOCUMENT_MAIN:
         raise PackageError(f"not a Word file, content type is '{document.content_type}'")
+    if document.element.find(qn("w:body")) is None:
+        raise PackageError("the document has no w:body")
     return package
 
 
@@ -320,5 +321,3 @@ def part_or_default(document: Part, reltype: str, partname: str, content_type: s
         document.relate_to(part, reltype)
     return part
 
-
-__all__ = ["PARSER", "Package", "PackageError", "Part", "nsmap", "open_package", "qn", "serialize"]
