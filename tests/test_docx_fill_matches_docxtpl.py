@@ -21,9 +21,9 @@ from lxml import etree
 from markupsafe import Markup
 
 from reportkit.load import default_template
+from reportkit.ooxml.ns import qn
+from reportkit.ooxml.opc import open_package
 from reportkit.render.docx.fill import fill
-from reportkit.render.docx.ns import qn
-from reportkit.render.docx.opc import open_package
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -175,7 +175,7 @@ def test_filled_like_docxtpl(variant: str, listing: bool, tmp_path: Path) -> Non
 
 
 def test_not_a_word_file(tmp_path: Path) -> None:
-    from reportkit.render.docx.opc import PackageError
+    from reportkit.ooxml.opc import PackageError
 
     (tmp_path / "a.docx").write_bytes(b"PK\x03\x04 not really")
     buffer = io.BytesIO()

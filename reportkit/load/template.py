@@ -9,7 +9,6 @@ together) and templates/README.md lists them for the user.
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 from ..errors import ReportError
@@ -34,30 +33,29 @@ def check_placeholders(path: Path, shown: str) -> None:
 
     `shown` is the template as the author named it (reportkit.yaml's value).
     """
-    from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import qn
-    from docxtpl import DocxTemplate
     from jinja2 import TemplateSyntaxError, meta
     from jinja2.sandbox import SandboxedEnvironment
+    from lxml import etree
 
-    try:  # the body, headers and footers as docxtpl reads them (its own preprocessing)
-        tpl = DocxTemplate(str(path))
-        document = Document(str(path))
-        xml = tpl.patch_xml(tpl.xml_to_string(document._element.body))
-        for rel in document.part.rels.values():
-            if rel.reltype in (tpl.HEADER_URI, tpl.FOOTER_URI) and rel.target_part.blob:
-                xml += tpl.patch_xml(tpl.xml_to_string(parse_xml(rel.target_part.blob)))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
+    from ..ooxml.ns import qn
+    from ..ooxml.opc import PackageError, open_package
+    from ..ooxml.tags import headers_and_footers, part_xml, patched
+
+    try:  # the body, headers and footers rewritten into Jinja as the renderer fills them
+        package = open_package(path)
+    except PackageError:
         raise ReportError(f"模板“{shown}”不是有效的 Word 文档", file=path,
                           expected="用 Word 另存为“Word 文档 (*.docx)”的文件") from None
+    body = package.document.element.find(qn("w:body"))
+    xml = patched(etree.tostring(body, encoding="unicode"))
+    for part in headers_and_footers(package):
+        xml += patched(part_xml(part))
     try:
         names = meta.find_undeclared_variables(SandboxedEnvironment(autoescape=True).parse(xml))
     except TemplateSyntaxError as exc:  # the XML is one long line: its line number tells the author nothing
         raise ReportError(f"模板“{shown}”的占位符有语法错误：{_chinese(exc)}", file=path,
                           expected=HELP + "；{{ 名称 }}、{%p … %} 的括号须成对，每个 for、if 都有 endfor、endif") from None
-    texts = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in document._element.body.iter(qn("w:p"))]
+    texts = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
     for text in texts:
         found = _BODY_WITHOUT_P.search(text)
         if found:  # the renderer's own words (render/docx/render.py), with what was written

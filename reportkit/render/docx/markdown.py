@@ -17,9 +17,9 @@ from lxml import etree
 from markdown_it.token import Token
 
 from ...assemble import CAPTION_RE, UNIT_RE, is_cjk, item_number, plain_text
+from ...ooxml.ns import RT, qn
+from ...ooxml.opc import Package
 from . import styles as S
-from .ns import RT, qn
-from .opc import Package
 from .styles import StyleMap
 from .xml import (
     EMU_PER_TWIP,

@@ -25,13 +25,13 @@ from ...assemble import AnnexPart, Block, Report
 from ...codecache import cached_code
 from ...errors import ReportError
 from ...load import default_template
+from ...ooxml.ns import nsmap, qn
+from ...ooxml.opc import Package, PackageError, open_package
 from . import styles as S
 from .annex import annex_notes, annex_table, targets_table
 from .fill import fill
 from .fonts import ensure_font_table
 from .markdown import Story, render_paragraphs, render_tokens
-from .ns import nsmap, qn
-from .opc import Package, PackageError, open_package
 from .package import (
     add_footnotes,
     document_date,

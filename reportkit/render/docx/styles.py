@@ -13,8 +13,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from .ns import CT, RT, qn
-from .opc import Package, part_or_default
+from ...ooxml.ns import CT, RT, qn
+from ...ooxml.opc import Package, part_or_default
 
 BODY = "Normal"
 HEADINGS = ("heading 1", "heading 2", "heading 3", "heading 4")

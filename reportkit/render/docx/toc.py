@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from ...ooxml.ns import qn
 from . import styles as S
-from .ns import qn
 from .styles import StyleMap
 from .xml import el, field_end, field_runs, paragraph, text_run
 
