@@ -33,7 +33,7 @@ from markdown_it import MarkdownIt
 from ooxml_checks import docx_problems
 
 from reportkit.assemble.markdown import parse, parser
-from reportkit.ooxml.opc import open_package
+from reportkit.ooxml import open_package
 from reportkit.render.docx.markdown import Story, render_tokens
 from reportkit.render.docx.package import add_footnotes
 from reportkit.render.docx.render import default_template

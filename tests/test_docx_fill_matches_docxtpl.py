@@ -21,8 +21,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from reportkit.load import default_template
-from reportkit.ooxml.ns import qn
-from reportkit.ooxml.opc import open_package
+from reportkit.ooxml import open_package, qn
 from reportkit.render.docx.fill import fill
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -175,7 +174,7 @@ def test_filled_like_docxtpl(variant: str, listing: bool, tmp_path: Path) -> Non
 
 
 def test_not_a_word_file(tmp_path: Path) -> None:
-    from reportkit.ooxml.opc import PackageError
+    from reportkit.ooxml import PackageError
 
     (tmp_path / "a.docx").write_bytes(b"PK\x03\x04 not really")
     buffer = io.BytesIO()

@@ -11,7 +11,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from reportkit.assemble.markdown import parse
-from reportkit.ooxml.opc import open_package
+from reportkit.ooxml import open_package
 from reportkit.render.docx import markdown as docx_markdown
 from reportkit.render.docx.markdown import Story, render_tokens
 from reportkit.render.docx.render import default_template

@@ -18,6 +18,7 @@ PACKAGE = Path(__file__).parent.parent / "reportkit"
 # Stage rank of each room: a subpackage, or a top-level module.
 RANKS = {
     "reportkit": 0, "exports": 0, "errors": 0, "findings": 0, "numbers": 0, "codecache": 0, "startcache": 0,
+    "ooxml": 0,
     "load": 1,
     "compute": 2,
     "assemble": 3,

@@ -37,9 +37,7 @@ def check_placeholders(path: Path, shown: str) -> None:
     from jinja2.sandbox import SandboxedEnvironment
     from lxml import etree
 
-    from ..ooxml.ns import qn
-    from ..ooxml.opc import PackageError, open_package
-    from ..ooxml.tags import headers_and_footers, part_xml, patched
+    from ..ooxml import PackageError, headers_and_footers, open_package, part_xml, patched, qn
 
     try:  # the body, headers and footers rewritten into Jinja as the renderer fills them
         package = open_package(path)

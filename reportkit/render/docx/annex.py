@@ -17,7 +17,7 @@ from lxml import etree
 from ...assemble import AnnexRow, Report
 from ...load import GridCell, targets_grid
 from ...numbers import plain
-from ...ooxml.ns import qn
+from ...ooxml import qn
 from . import styles as S
 from .styles import StyleMap
 from .xml import MM, cell, close_cell, el, keep_with_next, row, table, text_paragraph

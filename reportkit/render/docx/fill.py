@@ -9,14 +9,17 @@ import re
 
 from lxml import etree
 
-from ...ooxml.ns import CT, nsmap, qn
-from ...ooxml.opc import PARSER, Package
-from ...ooxml.tags import (
+from ...ooxml import (
+    CT,
+    PARSER,
+    Package,
     finish_listing,
     fix_tables,
     headers_and_footers,
+    nsmap,
     part_xml,
     patched,
+    qn,
     tables_need_fixing,
 )
 from .package import core_properties, set_text, text_of

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ...ooxml.ns import CT, RT, qn
-from ...ooxml.opc import Package, Part
+from ...ooxml import CT, RT, Package, Part, qn
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

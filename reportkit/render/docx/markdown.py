@@ -17,8 +17,7 @@ from lxml import etree
 from markdown_it.token import Token
 
 from ...assemble import CAPTION_RE, UNIT_RE, is_cjk, item_number, plain_text
-from ...ooxml.ns import RT, qn
-from ...ooxml.opc import Package
+from ...ooxml import RT, Package, qn
 from . import styles as S
 from .styles import StyleMap
 from .xml import (

@@ -11,8 +11,7 @@ from lxml import etree
 
 from ...assemble import Report
 from ...load import parse_date, source_date_epoch
-from ...ooxml.ns import CT, RT, nsmap, qn
-from ...ooxml.opc import PARSER, Package, Part, part_or_default
+from ...ooxml import CT, PARSER, RT, Package, Part, nsmap, part_or_default, qn
 from .xml import el
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -25,8 +25,7 @@ from ...assemble import AnnexPart, Block, Report
 from ...codecache import cached_code
 from ...errors import ReportError
 from ...load import default_template
-from ...ooxml.ns import nsmap, qn
-from ...ooxml.opc import Package, PackageError, open_package
+from ...ooxml import Package, PackageError, nsmap, open_package, qn
 from . import styles as S
 from .annex import annex_notes, annex_table, targets_table
 from .fill import fill

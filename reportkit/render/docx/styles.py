@@ -13,8 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ...ooxml.ns import CT, RT, qn
-from ...ooxml.opc import Package, part_or_default
+from ...ooxml import CT, RT, Package, part_or_default, qn
 
 BODY = "Normal"
 HEADINGS = ("heading 1", "heading 2", "heading 3", "heading 4")

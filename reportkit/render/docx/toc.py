@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ...ooxml.ns import qn
+from ...ooxml import qn
 from . import styles as S
 from .styles import StyleMap
 from .xml import el, field_end, field_runs, paragraph, text_run

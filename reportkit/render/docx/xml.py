@@ -10,7 +10,7 @@ import re
 
 from lxml import etree
 
-from ...ooxml.ns import nsmap, qn
+from ...ooxml import nsmap, qn
 
 # Characters XML 1.0 cannot carry; a stray control character in a section must not
 # produce a file Word refuses to open.
