@@ -29,6 +29,8 @@ XML_PART_TYPES = frozenset({
     CT.WML_NUMBERING, CT.WML_SETTINGS, CT.WML_STYLES,
 })
 _PARTNAME_INDEX = re.compile("([a-zA-Z]+)([1-9][0-9]*)?")
+# Parts kept as bytes whose XML the Word renderer reads later: a broken one is refused on opening.
+_READ_LATER = (RT.FONT_TABLE, RT.FOOTNOTES)
 
 
 class PackageError(ValueError):
@@ -302,6 +304,10 @@ def _read(archive: zipfile.ZipFile) -> Package:
         raise PackageError(f"not a Word file, content type is '{document.content_type}'")
     if document.element.find(qn("w:body")) is None:
         raise PackageError("the document has no w:body")
+    for reltype in _READ_LATER:
+        part = document.rels.first(reltype)
+        if part is not None:
+            etree.fromstring(part.blob)
     return package
 
 
