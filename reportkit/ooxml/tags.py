@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from functools import cache
 
 from lxml import etree
 
@@ -32,6 +33,7 @@ def _docxtpl():  # noqa: ANN202 - a DocxTemplate, made only to call its methods 
     return DocxTemplate.__new__(DocxTemplate)  # those methods use no state of a loaded file
 
 
+@cache
 def _docxtpl_version() -> str:
     """Names the installed docxtpl (its size and time) without importing it."""
     spec = importlib.util.find_spec("docxtpl")
