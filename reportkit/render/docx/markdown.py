@@ -217,9 +217,9 @@ class _Writer:
             elif tok.type == "footnote_block_close":
                 in_footnotes -= 1
             elif not in_footnotes:
-                handler = getattr(self, "on_" + tok.type, None)
+                handler = _HANDLERS.get(tok.type)
                 if handler is not None:
-                    handler(i, tok)
+                    handler(self, i, tok)
                 elif tok.children:
                     self.on_inline(i, tok)
                 elif tok.content:  # a block type this renderer does not know: keep its text
@@ -440,8 +440,11 @@ class _Writer:
         if text:
             if self.link is not None and style is None:
                 style = S.LINK
-            rpr = run_props(self.styles.id(style) if style else None, marks["strong"] > 0,
-                            marks["em"] > 0, marks["s"] > 0)
+            if style is None and not (marks["strong"] or marks["em"] or marks["s"]):
+                rpr = None  # most text: a plain run
+            else:
+                rpr = run_props(self.styles.id(style) if style else None, marks["strong"] > 0,
+                                marks["em"] > 0, marks["s"] > 0)
             self._put(text_run(text, rpr))
             if self.href:  # inside a link: its words decide whether the address follows
                 self.link_text += text
@@ -551,3 +554,7 @@ class _Writer:
             inline.docPr.set("descr", alt)  # what a screen reader says
         self.story.next_shape += 1
         return inline
+
+
+# Token type → its method (on_paragraph_open …), looked up once rather than by name per token.
+_HANDLERS = {name[3:]: method for name, method in vars(_Writer).items() if name.startswith("on_")}

@@ -60,9 +60,13 @@ class StyleMap:
 
     def __init__(self, styles: etree._Element):
         self._ids = {name: s.get(qn("w:styleId")) for name, s in _names(styles).items()}
+        self._asked: dict[str, str] = {}  # by the name as asked for: no lower() per paragraph
 
     def id(self, name: str) -> str:
-        return self._ids[name.lower()]
+        found = self._asked.get(name)
+        if found is None:
+            found = self._asked[name] = self._ids[name.lower()]
+        return found
 
     @classmethod
     def prepare(cls, package: Package, defaults: Path) -> StyleMap:
