@@ -235,19 +235,34 @@ _HINT, _LINK, _P = qn("w:hint"), qn("w:hyperlink"), qn("w:p")
 _HINTED_RPR = el("w:rPr", None, el("w:rFonts", {"w:hint": "eastAsia"}))  # a run's properties: the hint alone
 
 
-def _ambiguous_paragraphs(root: etree._Element) -> list[etree._Element]:
-    """The paragraphs with a shared character in the text of a run of their own (a child run
-    or a child hyperlink's): most have none, and one pass over the texts finds those that do."""
-    found: dict[etree._Element, None] = {}
+def _ambiguous_runs(root: etree._Element) -> dict[etree._Element, tuple[dict, list[bool]]]:
+    """Paragraph → (its runs with a shared character, whether their text has Chinese), for the
+    runs of a paragraph's own (a child run or a child hyperlink's): most paragraphs have none,
+    and one pass over the texts finds those that do."""
+    found: dict[etree._Element, tuple[dict, list[bool]]] = {}
     for t in root.iter(_T):
-        if t.text and _AMBIGUOUS.search(t.text):
-            r = t.getparent()
-            parent = r.getparent() if r.tag == _R else None
-            if parent is not None and parent.tag == _LINK:
-                parent = parent.getparent()
-            if parent is not None and parent.tag == _P:
-                found[parent] = None
-    return list(found)
+        text = t.text  # each read decodes the text anew
+        if not text or not _AMBIGUOUS.search(text):
+            continue
+        r = t.getparent()
+        if r.tag != _R:
+            continue
+        parent = r.getparent()
+        if parent is not None and parent.tag == _LINK:
+            parent = parent.getparent()
+        if parent is None or parent.tag != _P:
+            continue
+        runs, chinese = found.setdefault(parent, ({}, [False]))
+        runs[r] = None
+        if not chinese[0] and _CJK.search(text):
+            chinese[0] = True
+    return found
+
+
+def _has_chinese(p: etree._Element) -> bool:
+    """Any of the paragraph's own runs (child runs, a child hyperlink's) has Chinese text."""
+    members = [*p.iterchildren(_R), *(r for link in p.iterchildren(_LINK) for r in link.iterchildren(_R))]
+    return any(_CJK.search(t.text or "") for r in members for t in r.iterchildren(_T))
 
 
 def east_asian_hints(root: etree._Element) -> int:
@@ -258,15 +273,10 @@ def east_asian_hints(root: etree._Element) -> int:
     Returns the number of runs marked.
     """
     marked = 0
-    for p in _ambiguous_paragraphs(root):
-        members = [*p.iterchildren(_R),
-                   *(r for link in p.iterchildren(_LINK) for r in link.iterchildren(_R))]
-        runs = [(r, "".join(t.text or "" for t in r.iterchildren(_T))) for r in members]
-        if not any(_CJK.search(text) for _, text in runs):
+    for p, (runs, chinese) in _ambiguous_runs(root).items():
+        if not chinese[0] and not _has_chinese(p):
             continue
-        for r, text in runs:
-            if not _AMBIGUOUS.search(text):
-                continue
+        for r in runs:
             marked += 1
             rpr = r.find(_RPR)
             if rpr is None:  # most runs: one copy makes the whole w:rPr
