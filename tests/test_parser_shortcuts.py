@@ -1,7 +1,9 @@
 """The parser's shortcuts (assemble/markdown.parser: rules that cannot fire switched off, plain
-inline text made one text token without the inline parser) give exactly the tokens the stock
+inline text made one text token without the inline parser, a block line tried only against the
+block rules that can start at its first character) give exactly the tokens the stock
 markdown-it configuration gives: on every CommonMark spec example, the example report, the
-sections under tests/data (the seeds among them) and random text made of the characters the inline rules react to."""
+sections under tests/data (the seeds among them), random text made of the characters the inline
+rules react to and random lines made of what starts or continues a block."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-from reportkit.assemble.markdown import parser, plain_inline
+from reportkit.assemble.markdown import block_by_start, parser, plain_inline
 
 TESTS = Path(__file__).parent
 SPEC = json.loads((TESTS / "data" / "commonmark" / "commonmark-spec-0.31.2.json").read_text(encoding="utf-8"))
@@ -37,12 +39,23 @@ def texts() -> list[str]:
                                                     "~~", "**", "| a | b |\n| - | - |\n", "    ", "> ", "```"]
     rng = random.Random(15)
     found += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(3000)]
+    # Lines: a start (indentation, block markers, digits) and an end, so that every rule's
+    # start character meets every kind of next line (delimiter rows, underlines, empty lines).
+    starts = ["", " ", "  ", "   ", "    ", "\t", "> ", ">", "- ", "-", "* ", "+ ", "1. ", "1) ", "12.", "2", "#",
+              "## ", "####### ", "```", "~~~", "***", "---", "___", "===", "[a]: /u", "[^1]: ", "[^1]", "[", "|",
+              ":", "<div>", "文字", "（1）", "1.资金", "表1-1 "]
+    ends = ["", "正文", " a | b |", "|", " - | - ", "-", ":", "---|---", "=", " ", "**强调**", "[^1]"]
+    for _ in range(3000):
+        lines = [rng.choice(starts) + rng.choice(ends) for _ in range(rng.randint(1, 8))]
+        found.append("\n".join(lines) + rng.choice(["", "\n", "\n\n"]))
     return found
 
 
 def test_the_parser_gives_the_stock_tokens() -> None:
     ours, theirs = parser(), stock()
     assert ours.core.ruler.getRules("")[2] is not theirs.core.ruler.getRules("")[2], "the shortcut is in use"
+    assert ours.block.ruler.get_active_rules()[0] == "by_start", "the block shortcut is in use"
+    assert "by_start" not in [r.__name__ for r in ours.block.ruler.getRules("paragraph")], "never a terminator"
     for text in texts():
         assert tokens(ours, text) == tokens(theirs, text), text
 
@@ -51,3 +64,9 @@ def test_an_unknown_inline_rule_turns_the_shortcut_off() -> None:
     md = stock()
     md.inline.ruler.push("custom", lambda state, silent: False)
     assert plain_inline(md) is None
+
+
+def test_an_unknown_block_rule_turns_the_block_shortcut_off() -> None:
+    md = stock()
+    md.block.ruler.before("paragraph", "custom", lambda state, start, end, silent: False)
+    assert block_by_start(md) is None

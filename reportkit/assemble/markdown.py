@@ -54,7 +54,67 @@ def parser() -> MarkdownIt:
     inline = plain_inline(md)
     if inline is not None:
         md.core.ruler.at("inline", inline)
+    block = block_by_start(md)
+    if block is not None:
+        md.block.ruler.before(md.block.ruler.get_active_rules()[0], "by_start", block)
     return md
+
+
+# The characters at which each block rule can start a block: the first character of its first
+# line after the indentation (a line indented as code is left to every rule). The rule returns
+# False at any other line without changing the state. Two rules look at the next line too: a
+# table needs it to be a delimiter row (| - :), a setext heading an underline; a paragraph can
+# start anywhere.
+BLOCK_STARTS = {
+    "fence": "`~", "blockquote": ">", "hr": "*-_", "list": "*-+0123456789", "footnote_def": "[",
+    "reference": "[", "html_block": "<", "heading": "#",
+}
+NEXT_LINE_RULES = {"table", "lheading"}
+TABLE_ROW_STARTS = frozenset("|-:")
+
+
+def block_by_start(md: MarkdownIt):  # noqa: ANN201 - a markdown-it block rule
+    """A block rule trying, in their order, only the block rules that can match at the line's
+    first character, instead of each in turn; None when a rule is active that is not known here.
+
+    It stands first in the block chain and is never a terminator: a paragraph is among the
+    rules it tries, and a paragraph always matches, so the chain never goes past it."""
+    names = md.block.ruler.get_active_rules()
+    if names[-1:] != ["paragraph"] or not set(names) <= {*BLOCK_STARTS, *NEXT_LINE_RULES, "code", "paragraph"}:
+        return None
+    every = md.block.ruler.getRules("")
+    rules = dict(zip(names, every, strict=True))
+    starts = set("".join(BLOCK_STARTS.values()))
+
+    def chain(char: str | None, row: bool, underline: bool) -> list:
+        """The rules that can match at a line starting with `char` (None: none of the start
+        characters) when the next line may be a table's delimiter row, a setext underline."""
+        return [rules[name] for name in names
+                if name == "paragraph" or name == "table" and row or name == "lheading" and underline
+                or char is not None and char in BLOCK_STARTS.get(name, "")]
+
+    # (first character, next line: None when empty or missing, else whether it may be a delimiter row)
+    chains = {(char, after): chain(char, bool(after), after is not None)
+              for char in [*starts, None] for after in (None, False, True)}
+
+    def by_start(state, start: int, end: int, silent: bool) -> bool:  # noqa: ANN001 - StateBlock
+        first = state.bMarks[start] + state.tShift[start]
+        if state.sCount[start] - state.blkIndent >= 4 or first >= state.eMarks[start]:
+            candidates = every
+        else:
+            char = state.src[first]
+            after = None
+            if start + 1 < end:
+                pos = state.bMarks[start + 1] + state.tShift[start + 1]
+                if pos < state.eMarks[start + 1]:
+                    after = state.src[pos] in TABLE_ROW_STARTS
+            candidates = chains[(char if char in starts else None, after)]
+        for rule in candidates:
+            if rule(state, start, end, silent):
+                return True
+        return False
+
+    return by_start
 
 
 # The characters at which each inline rule can start a token other than plain text: the rule
