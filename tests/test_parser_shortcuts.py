@@ -35,7 +35,7 @@ def texts() -> list[str]:
     found = [e["markdown"] for e in SPEC]
     found += [p.read_text(encoding="utf-8") for p in sorted((TESTS.parent / "content").glob("*.md"))]
     found += [p.read_text(encoding="utf-8") for p in sorted((TESTS / "data").rglob("*.md"))]
-    pieces = list("\n\\`~*_[]!^<>&#;()|-:%. \t") + ["中文", "abc", "1.", "[^1]", "![图](a.png)", "&amp;", "<a>",
+    pieces = list("\n\\`~*_[]!^<>&#;()|-:%. \t\r\0") + ["\r\n", "中文", "abc", "1.", "[^1]", "![图](a.png)", "&amp;", "<a>",
                                                     "~~", "**", "| a | b |\n| - | - |\n", "    ", "> ", "```"]
     rng = random.Random(15)
     found += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(3000)]
@@ -47,12 +47,13 @@ def texts() -> list[str]:
     ends = ["", "正文", " a | b |", "|", " - | - ", "-", ":", "---|---", "=", " ", "**强调**", "[^1]"]
     for _ in range(3000):
         lines = [rng.choice(starts) + rng.choice(ends) for _ in range(rng.randint(1, 8))]
-        found.append("\n".join(lines) + rng.choice(["", "\n", "\n\n"]))
+        found.append(rng.choice(["\n", "\r\n", "\r"]).join(lines) + rng.choice(["", "\n", "\n\n", "\r"]))
     return found
 
 
 def test_the_parser_gives_the_stock_tokens() -> None:
     ours, theirs = parser(), stock()
+    assert ours.core.ruler.getRules("")[0] is not theirs.core.ruler.getRules("")[0], "the normalize shortcut is in use"
     assert ours.core.ruler.getRules("")[2] is not theirs.core.ruler.getRules("")[2], "the shortcut is in use"
     assert ours.block.ruler.get_active_rules()[0] == "by_start", "the block shortcut is in use"
     assert "by_start" not in [r.__name__ for r in ours.block.ruler.getRules("paragraph")], "never a terminator"

@@ -51,6 +51,7 @@ def parser() -> MarkdownIt:
     md.use(footnote_plugin)
     # Without the html option these rules return False on every line and at every "<".
     md.disable(["html_block", "html_inline"])
+    md.core.ruler.at("normalize", normalize)
     inline = plain_inline(md)
     if inline is not None:
         md.core.ruler.at("inline", inline)
@@ -58,6 +59,17 @@ def parser() -> MarkdownIt:
     if block is not None:
         md.block.ruler.before(md.block.ruler.get_active_rules()[0], "by_start", block)
     return md
+
+
+def normalize(state) -> None:  # noqa: ANN001 - StateCore
+    """markdown-it's core "normalize" rule (\\r\\n and \\r become \\n, NUL becomes U+FFFD), without
+    its two regex passes copying a text that has neither (as a section's text almost always is)."""
+    text = state.src
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\0" in text:
+        text = text.replace("\0", "\ufffd")
+    state.src = text
 
 
 # The characters at which each block rule can start a block: the first character of its first
