@@ -208,3 +208,31 @@ def test_check_findings_hook(seed000: Path) -> None:
     assert ('<aside class="finding warning"><span class="finding-severity">警告</span> '
             '<span class="finding-location">content/facts.yaml:5</span> '
             '<span class="finding-text">键“budget.spent”：执行率写作 &lt;99%&gt;，可疑</span></aside>') in html
+
+
+def test_plain_inline_text_renders_as_the_inline_renderer_renders_it(tmp_path: Path) -> None:
+    """BodyRenderer.render hands an inline token with one text child straight to the text rule:
+    the same HTML as through renderInline, on every text the parser's shortcut tests use."""
+    from test_parser_shortcuts import texts
+
+    from reportkit.render.html.render import BodyRenderer
+
+    class Slow(BodyRenderer):
+        def render(self, tokens, options, env) -> str:  # noqa: ANN001
+            out = []
+            for i, token in enumerate(tokens):
+                if token.type == "inline":
+                    out.append(self.renderInline(token.children, options, env) if token.children else "")
+                elif token.type in self.rules:
+                    out.append(self.rules[token.type](tokens, i, options, env))
+                else:
+                    out.append(self.renderToken(tokens, i, options, env))
+                out.append(self.after.get(i, ""))
+            return "".join(out)
+
+    for text in texts()[::3]:
+        tokens = parse(text)
+        after = {i: f"<!-- {i} -->" for i in range(0, len(tokens), 4)}
+        fast = BodyRenderer(Pictures(tmp_path, False), tmp_path, Notes(), "b", after).render_section(tokens)
+        slow = Slow(Pictures(tmp_path, False), tmp_path, Notes(), "b", after).render_section(tokens)
+        assert fast == slow, text

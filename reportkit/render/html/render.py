@@ -164,16 +164,24 @@ class BodyRenderer(RendererHTML):
     def render(self, tokens, options, env) -> str:  # noqa: ANN001
         """As RendererHTML.render, with `self.after` inserted."""
         out: list[str] = []
+        rules, after = self.rules, self.after
+        text = rules["text"]
         for i, token in enumerate(tokens):
-            if token.type == "inline":
-                if token.children:
-                    out.append(self.renderInline(token.children, options, env))
-            elif token.type in self.rules:
-                out.append(self.rules[token.type](tokens, i, options, env))
+            kind = token.type
+            if kind == "inline":
+                children = token.children
+                if not children:
+                    pass
+                elif len(children) == 1 and children[0].type == "text":  # most paragraphs, headings and cells
+                    out.append(text(children, 0, options, env))  # what renderInline does for it
+                else:
+                    out.append(self.renderInline(children, options, env))
+            elif kind in rules:
+                out.append(rules[kind](tokens, i, options, env))
             else:
                 out.append(self.renderToken(tokens, i, options, env))
-            if i in self.after:
-                out.append(self.after[i])
+            if after and i in after:
+                out.append(after[i])
         return "".join(out)
 
     # -- blocks --
