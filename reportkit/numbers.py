@@ -22,10 +22,10 @@ def _ratio(value: Number) -> tuple[int, int]:
     """Numerator and (positive) denominator of an exact value, without building a Fraction."""
     if isinstance(value, int):
         return value, 1
+    if isinstance(value, Decimal):  # first: isinstance(x, Fraction) goes through ABCMeta, slow when it fails
+        return value.as_integer_ratio()
     if isinstance(value, Fraction):
         return value.numerator, value.denominator
-    if isinstance(value, Decimal):
-        return value.as_integer_ratio()
     frac = Fraction(value)
     return frac.numerator, frac.denominator
 

@@ -180,6 +180,8 @@ class ReportSandbox(SandboxedEnvironment):
         return result
 
     def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute in obj and attribute[:1] != "_":  # a value of the report: most calls
+            return obj[attribute]
         if attribute.startswith("_"):
             raise SecurityError(f"正文中不允许访问属性“{attribute}”")
         if isinstance(obj, Undefined):  # a mistyped name: say which, not "attribute"
