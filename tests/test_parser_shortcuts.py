@@ -12,9 +12,10 @@ import random
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from mdit_py_plugins.footnote import footnote_plugin
 
-from reportkit.assemble.markdown import block_by_start, parser, plain_inline
+from reportkit.assemble.markdown import LineState, block_by_start, parser, plain_inline
 
 TESTS = Path(__file__).parent
 SPEC = json.loads((TESTS / "data" / "commonmark" / "commonmark-spec-0.31.2.json").read_text(encoding="utf-8"))
@@ -41,7 +42,7 @@ def texts() -> list[str]:
     found += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(3000)]
     # Lines: a start (indentation, block markers, digits) and an end, so that every rule's
     # start character meets every kind of next line (delimiter rows, underlines, empty lines).
-    starts = ["", " ", "  ", "   ", "    ", "\t", "> ", ">", "- ", "-", "* ", "+ ", "1. ", "1) ", "12.", "2", "#",
+    starts = ["", " ", "  ", "   ", "    ", "\t", " \t", "  \t ", "\t\t", "> ", ">", "- ", "-", "* ", "+ ", "1. ", "1) ", "12.", "2", "#",
               "## ", "####### ", "```", "~~~", "***", "---", "___", "===", "[a]: /u", "[^1]: ", "[^1]", "[", "|",
               ":", "<div>", "文字", "（1）", "1.资金", "表1-1 "]
     ends = ["", "正文", " a | b |", "|", " - | - ", "-", ":", "---|---", "=", " ", "**强调**", "[^1]"]
@@ -55,6 +56,7 @@ def test_the_parser_gives_the_stock_tokens() -> None:
     ours, theirs = parser(), stock()
     assert ours.core.ruler.getRules("")[0] is not theirs.core.ruler.getRules("")[0], "the normalize shortcut is in use"
     assert ours.core.ruler.getRules("")[2] is not theirs.core.ruler.getRules("")[2], "the shortcut is in use"
+    assert ours.core.ruler.getRules("")[1] is not theirs.core.ruler.getRules("")[1], "the line markers' shortcut is in use"
     assert ours.block.ruler.get_active_rules()[0] == "by_start", "the block shortcut is in use"
     assert "by_start" not in [r.__name__ for r in ours.block.ruler.getRules("paragraph")], "never a terminator"
     for text in texts():
@@ -71,3 +73,11 @@ def test_an_unknown_block_rule_turns_the_block_shortcut_off() -> None:
     md = stock()
     md.block.ruler.before("paragraph", "custom", lambda state, start, end, silent: False)
     assert block_by_start(md) is None
+
+
+def test_the_line_markers_are_markdown_its() -> None:
+    """Every attribute of the block state, the line markers among them, as markdown-it sets it."""
+    md = parser()
+    for text in texts() + ["a", "a\n", "a\n  ", "a\n\t", "  \na", "\n", "\n\n", " ", "\t\ta\n \t b\n"]:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        assert vars(LineState(text, md, {}, [])) == vars(StateBlock(text, md, {}, [])), text

@@ -7,8 +7,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import accumulate
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import block as stock_block
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -52,6 +55,7 @@ def parser() -> MarkdownIt:
     # Without the html option these rules return False on every line and at every "<".
     md.disable(["html_block", "html_inline"])
     md.core.ruler.at("normalize", normalize)
+    md.core.ruler.at("block", core_block)
     inline = plain_inline(md)
     if inline is not None:
         md.core.ruler.at("inline", inline)
@@ -70,6 +74,41 @@ def normalize(state) -> None:  # noqa: ANN001 - StateCore
     if "\0" in text:
         text = text.replace("\0", "\ufffd")
     state.src = text
+
+
+def core_block(state) -> None:  # noqa: ANN001 - StateCore
+    """markdown-it's core "block" rule, with the block state's line markers found by str
+    methods over whole lines (LineState) instead of a Python loop step per line."""
+    if state.inlineMode or not state.src:
+        stock_block(state)
+        return
+    lines = LineState(state.src, state.md, state.env, state.tokens)
+    state.md.block.tokenize(lines, lines.line, lines.lineMax)
+
+
+class LineState(StateBlock):
+    """markdown-it's StateBlock, the same lists: each line's start and end (bMarks, eMarks),
+    its leading spaces and tabs (tShift) and their width, tabs to the next multiple of 4
+    (sCount); a last line of nothing but spaces and tabs is no line; one more entry at the end."""
+
+    def __init__(self, src: str, md: MarkdownIt, env: dict, tokens: list[Token]):
+        super().__init__("", md, env, tokens)  # every other attribute, as markdown-it sets it
+        self.src = src
+        lines = src.split("\n")
+        if not lines[-1].lstrip(" \t"):
+            lines.pop()
+        begins = list(accumulate((len(line) + 1 for line in lines), initial=0))
+        self.bMarks = begins[:-1]
+        self.eMarks = [begin + len(line) for begin, line in zip(begins, lines, strict=False)]
+        self.tShift = [len(line) - len(line.lstrip(" \t")) for line in lines]
+        if "\t" in src:
+            self.sCount = [len(line[:n].expandtabs(4)) for line, n in zip(lines, self.tShift, strict=True)]
+        else:
+            self.sCount = self.tShift.copy()
+        self.bsCount = [0] * (len(lines) + 1)
+        for marks, last in ((self.bMarks, len(src)), (self.eMarks, len(src)), (self.tShift, 0), (self.sCount, 0)):
+            marks.append(last)
+        self.lineMax = len(lines)
 
 
 # The characters at which each block rule can start a block: the first character of its first
