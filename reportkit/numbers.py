@@ -22,12 +22,11 @@ def _ratio(value: Number) -> tuple[int, int]:
     """Numerator and (positive) denominator of an exact value, without building a Fraction."""
     if isinstance(value, int):
         return value, 1
-    if isinstance(value, Decimal):  # first: isinstance(x, Fraction) goes through ABCMeta, slow when it fails
+    try:  # a Decimal's or a Fraction's, in lowest terms (no isinstance with Fraction: it goes through ABCMeta)
         return value.as_integer_ratio()
-    if isinstance(value, Fraction):
-        return value.numerator, value.denominator
-    frac = Fraction(value)
-    return frac.numerator, frac.denominator
+    except AttributeError:
+        frac = Fraction(value)
+        return frac.numerator, frac.denominator
 
 
 def _units(value: Number, decimals: int, mode: str) -> int:

@@ -60,3 +60,12 @@ def test_a_value_refused_is_refused_alike(name: str, value) -> None:  # noqa: AN
     with pytest.raises(Exception) as theirs:
         by_fraction(name, value, 11 if name != "score" else None)
     assert type(ours.value) is type(theirs.value) and str(ours.value) == str(theirs.value)
+
+
+def test_a_ratio_is_the_fraction_s() -> None:
+    """numbers._ratio reads as_integer_ratio(): the numerator and denominator of the Fraction."""
+    from reportkit.numbers import _ratio
+
+    for value in [*values(), 0.1, -2.5, "3/7", "1.25"]:
+        frac = Fraction(value)
+        assert _ratio(value) == (frac.numerator, frac.denominator), value
