@@ -206,3 +206,31 @@ def test_a_1_6_mib_line_is_refused_by_check_and_build(tmp_path: Path) -> None:
         assert done.returncode == 2 and f"{REL}:{at}：这一行有" in done.stdout + done.stderr, (
             done.stderr[-500:]
         )
+
+
+def test_line_breaks_and_long_lines_are_found_alike_with_and_without_a_carriage_return() -> None:
+    """bounds looks for \\r\\n and a lone \\r only in a text that has a \\r: the same counts and the
+    same long line as counting all three kinds of break in every text (as it did)."""
+    import re
+
+    from reportkit.assemble import bounds
+
+    def breaks(text: str, end: int) -> int:
+        return text.count("\n", 0, end) + text.count("\r", 0, end) - text.count("\r\n", 0, end)
+
+    def long_line(text: str) -> int | None:
+        start = 0
+        for end in re.finditer(r"\r\n?|\n", text):
+            if end.start() - start > MAX_LINE_CHARS:
+                return start
+            start = end.end()
+        return start if len(text) - start > MAX_LINE_CHARS else None
+
+    rng = random.Random(15)
+    pieces = ["\n", "\r", "\r\n", "\n\r", "文字", "a", "x" * (MAX_LINE_CHARS // 2), "y" * MAX_LINE_CHARS]
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        end = rng.randint(0, len(text))
+        assert bounds._breaks(text, end) == breaks(text, end), repr(text[:40])
+        assert bounds._breaks(text) == breaks(text, len(text))
+        assert bounds._long_line(text) == long_line(text), repr(text[:40])

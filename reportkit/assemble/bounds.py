@@ -31,13 +31,17 @@ _LINE_END = re.compile(r"\r\n?|\n")
 def _breaks(text: str, end: int | None = None) -> int:
     """The line breaks (\\n, \\r\\n or \\r, as Markdown counts them) in text[:end]."""
     end = len(text) if end is None else end
-    return text.count("\n", 0, end) + text.count("\r", 0, end) - text.count("\r\n", 0, end)
+    breaks = text.count("\n", 0, end)
+    if "\r" in text:  # rare: then \r\n and a lone \r are line breaks as well
+        breaks += text.count("\r", 0, end) - text.count("\r\n", 0, end)
+    return breaks
 
 
 def _long_line(text: str) -> int | None:
     """Where the first line longer than MAX_LINE_CHARS starts, in one pass over the line ends
     (a pattern of MAX_LINE_CHARS + 1 characters would rescan each line from every position)."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # the same line lengths
+    plain = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text  # the same line lengths
+    lines = plain.split("\n")
     if max(map(len, lines)) <= MAX_LINE_CHARS:  # the common case, answered by str methods alone
         return None
     start = 0

@@ -153,6 +153,8 @@ def number_captions(markdown: str, chapter: int | None, before: int) -> tuple[st
     Returns the text and the chapter's caption count after this section. A caption paragraph
     of a table typed by hand counts as well. The intro has no chapter: its tables are 表1, 表2 ….
     """
+    if "表" not in markdown:  # neither a generated caption nor one typed by hand
+        return markdown, before
     count = before
     out = []
     mark = f"表{NUMBER_MARK}"
