@@ -682,19 +682,19 @@ def check_arithmetic(file: str, texts: list[_Text]) -> list[Finding]:
 
 def check_numbers(rendered: list[Rendered], facts: Facts, framework: Framework, metrics: dict[str, Any],
                   scores: Scores, facts_file: str = "content/facts.yaml",
-                  skipped: list[Finding] | None = None) -> list[Finding]:
-    """Findings about typed numbers; the comparisons left out, with why, go to `skipped`."""
+                  skipped: list[Finding] | None = None,
+                  normalized: list[list[_Text]] | None = None) -> list[Finding]:
+    """Findings about typed numbers; the comparisons left out, with why, go to `skipped`.
+    `normalized`: each file's lines normalized, when the caller has them (check_structure's too)."""
     findings: list[Finding] = []
-    for file in rendered:
+    for k, file in enumerate(rendered):
         checker = _Checker(_Context(file.file, facts_file, facts, framework, metrics, scores))
         table = _Table()
-        texts = []
-        for line in file.lines:
-            texts.append(normalize(line))
+        texts = normalized[k] if normalized is not None else [normalize(line) for line in file.lines]
+        for line, text in zip(file.lines, texts, strict=True):
             if not line.text.strip():
                 table.feed("")
                 continue
-            text = texts[-1]
             if S.is_heading(text.text):
                 checker.heading = checker.paragraph = S.heading_subject(text.text, facts.get("report.year"))
                 checker.heading_text = text.text

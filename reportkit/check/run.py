@@ -72,6 +72,7 @@ from ..numbers import money, percent
 from .figures import check_numbers
 from .sections import check_sections
 from .structure import check_structure, targets_totals
+from .text import normalize
 
 FACTS_FILE = "content/facts.yaml"
 
@@ -430,12 +431,14 @@ def check_report(root: Path) -> CheckResult:
         findings += more
     else:
         rendered = []
+    normalized = [[normalize(line) for line in file.lines] for file in rendered]  # for both checks below
     if scores is not None:
         findings += _assumed(scores, facts, loaded.placeholders)
         findings += _score_findings(scores, facts, loaded.complete)
-        findings += check_numbers(rendered, facts, framework, metrics, scores, FACTS_FILE, result.skipped)
+        findings += check_numbers(rendered, facts, framework, metrics, scores, FACTS_FILE, result.skipped,
+                                  normalized)
         findings += _declared_findings(scores, facts)
-    findings += check_structure(rendered, scores, outline)
+    findings += check_structure(rendered, scores, outline, normalized)
     errored = {f.key for f in findings if f.severity == ERROR and f.key}
     unique = {}
     for finding in findings:

@@ -190,12 +190,13 @@ def targets_totals(facts, facts_file: str) -> list[Finding]:  # noqa: ANN001
     return out
 
 
-def check_structure(rendered: list, scores, outline) -> list[Finding]:  # noqa: ANN001
-    """Numbering and placeholders in every file; the 存在问题 section against the scores."""
+def check_structure(rendered: list, scores, outline, normalized: list | None = None) -> list[Finding]:  # noqa: ANN001
+    """Numbering and placeholders in every file; the 存在问题 section against the scores.
+    `normalized`: each file's lines normalized, when the caller has them (check_numbers's too)."""
     out: list[Finding] = []
     problem_files = {s.file for s in outline.files() if s.file and "存在问题" in s.title} if outline else set()
-    for file in rendered:
-        texts = [normalize(line) for line in file.lines]
+    for k, file in enumerate(rendered):
+        texts = normalized[k] if normalized is not None else [normalize(line) for line in file.lines]
         out += numbering(file.file, texts)
         out += placeholders(file.file, texts)
         if scores is not None and file.file.removeprefix("content/") in problem_files:
