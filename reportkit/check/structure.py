@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from ..findings import NOTICE, SECTIONS, WARNING, Finding
 from ..numbers import money
-from .text import Text, normalize
+from .text import Text
 
 _CN = "一二三四五六七八九十"
 # (style, pattern): the number's style decides its level; each style is counted on its own.
@@ -190,13 +190,12 @@ def targets_totals(facts, facts_file: str) -> list[Finding]:  # noqa: ANN001
     return out
 
 
-def check_structure(rendered: list, scores, outline, normalized: list | None = None) -> list[Finding]:  # noqa: ANN001
+def check_structure(rendered: list, scores, outline, normalized: list) -> list[Finding]:  # noqa: ANN001
     """Numbering and placeholders in every file; the 存在问题 section against the scores.
-    `normalized`: each file's lines normalized, when the caller has them (check_numbers's too)."""
+    `normalized`: each file's lines normalized (check_numbers reads the same)."""
     out: list[Finding] = []
     problem_files = {s.file for s in outline.files() if s.file and "存在问题" in s.title} if outline else set()
-    for k, file in enumerate(rendered):
-        texts = normalized[k] if normalized is not None else [normalize(line) for line in file.lines]
+    for file, texts in zip(rendered, normalized, strict=True):
         out += numbering(file.file, texts)
         out += placeholders(file.file, texts)
         if scores is not None and file.file.removeprefix("content/") in problem_files:

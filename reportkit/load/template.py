@@ -44,7 +44,7 @@ def check_placeholders(path: Path, shown: str) -> None:
     except PackageError:
         raise ReportError(f"模板“{shown}”不是有效的 Word 文档", file=path,
                           expected="用 Word 另存为“Word 文档 (*.docx)”的文件") from None
-    body = package.document.element.find(qn("w:body"))
+    body = package.body
     xml = patched(etree.tostring(body, encoding="unicode"))
     for part in headers_and_footers(package):
         xml += patched(part_xml(part))

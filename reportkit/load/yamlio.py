@@ -12,6 +12,7 @@ import importlib.util
 import os
 import re
 import stat
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -122,19 +123,15 @@ def read_yaml_text(path: Path) -> str:
     return read_text(path, limit=MAX_YAML_BYTES)
 
 
+@cache
 def _parser() -> str:
     """What a parse depends on besides the text, the file's name and the limits: the parsing
     module (its checks and constructors; its file changes with each installed version) and
     PyYAML, named by its file (the module is not imported for a parse the cache holds)."""
-    if not _PARSER:
-        spec = importlib.util.find_spec("yaml")
-        pyyaml = os.stat(spec.origin) if spec and spec.origin else None
-        here = os.stat(Path(__file__).with_name("yamlparse.py"))
-        _PARSER.append(f"{here.st_mtime_ns}\0{pyyaml and (pyyaml.st_size, pyyaml.st_mtime_ns)}")
-    return _PARSER[0]
-
-
-_PARSER: list[str] = []
+    spec = importlib.util.find_spec("yaml")
+    pyyaml = os.stat(spec.origin) if spec and spec.origin else None
+    here = os.stat(Path(__file__).with_name("yamlparse.py"))
+    return f"{here.st_mtime_ns}\0{pyyaml and (pyyaml.st_size, pyyaml.st_mtime_ns)}"
 
 
 def load_yaml(path: Path, text: str | None = None) -> tuple[Any, Located]:

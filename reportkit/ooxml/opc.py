@@ -31,6 +31,7 @@ XML_PART_TYPES = frozenset({
 _PARTNAME_INDEX = re.compile("([a-zA-Z]+)([1-9][0-9]*)?")
 # Parts kept as bytes whose XML the Word renderer reads later: a broken one is refused on opening.
 _READ_LATER = (RT.FONT_TABLE, RT.FOOTNOTES)
+_BODY = qn("w:body")
 
 
 class PackageError(ValueError):
@@ -161,6 +162,11 @@ class Package:
     @property
     def document(self) -> Part:
         return self.rels.first(RT.OFFICE_DOCUMENT)
+
+    @property
+    def body(self) -> etree._Element:
+        """The document's w:body (a new element once the template is filled)."""
+        return self.document.element.find(_BODY)
 
     # -- pictures ------------------------------------------------------------------------
 
@@ -302,7 +308,7 @@ def _read(archive: zipfile.ZipFile) -> Package:
         raise PackageError("no relationship of type officeDocument")
     if document.content_type != CT.WML_DOCUMENT_MAIN:
         raise PackageError(f"not a Word file, content type is '{document.content_type}'")
-    if document.element.find(qn("w:body")) is None:
+    if package.body is None:
         raise PackageError("the document has no w:body")
     for reltype in _READ_LATER:
         part = document.rels.first(reltype)

@@ -19,7 +19,6 @@ from ...ooxml import (
     nsmap,
     part_xml,
     patched,
-    qn,
     tables_need_fixing,
 )
 from .package import core_properties, set_text, text_of
@@ -60,24 +59,22 @@ def _body_tree(xml: str) -> etree._Element:
 def fill(package: Package, body_xml: str, context: dict, env) -> int:  # noqa: ANN001
     """Fill the template's body (its XML given, as read before), headers, footers, core
     properties and footnotes; returns the last drawing id docxtpl gave (1000 + drawings)."""
-    document = package.document
-    root = document.element
-    body = root.find(qn("w:body"))
+    root = package.document.element
     tree = _body_tree(render_part(patched(body_xml), context, env))
     drawing_ids = 1000
     for drawing in tree.xpath("//wp:docPr", namespaces=nsmap):
         drawing_ids += 1
         drawing.attrib["id"] = str(drawing_ids)
-    root.replace(body, tree)
+    root.replace(package.body, tree)
     for part in headers_and_footers(package):
         filled = render_part(patched(part_xml(part)), context, env).encode("utf-8")
         part.element = etree.fromstring(filled, PARSER)
     _fill_properties(package, context, env)
     sections = len(root.xpath("./w:body/w:p/w:pPr/w:sectPr | ./w:body/w:sectPr", namespaces=nsmap))
+    footnotes = [part for part in package.parts() if part.content_type == CT.WML_FOOTNOTES]
     for _ in range(sections):  # docxtpl fills the footnotes once for each section
-        for part in package.parts():
-            if part.content_type == CT.WML_FOOTNOTES:
-                part.blob = render_part(patched(part.blob.decode("utf-8")), context, env).encode("utf-8")
+        for part in footnotes:
+            part.blob = render_part(patched(part.blob.decode("utf-8")), context, env).encode("utf-8")
     return drawing_ids
 
 

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ...ooxml import CT, RT, Package, Part, qn
-
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+from ...ooxml import CT, RT, Package, Part, nsmap, qn
 
 # Unicode-range and code-page bits (w:sig) of a GB2312 font: CJK ideographs and punctuation,
 # code page 936.
@@ -48,7 +45,7 @@ def font_element(name, alt, panose, charset, family, pitch, sig) -> etree._Eleme
 
 
 def font_table_xml() -> bytes:
-    root = etree.Element(qn("w:fonts"), nsmap={"w": _W, "r": _R})
+    root = etree.Element(qn("w:fonts"), nsmap={"w": nsmap["w"], "r": nsmap["r"]})
     root.extend(font_element(*spec) for spec in FONTS)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 

@@ -14,8 +14,7 @@ from ...load import parse_date, source_date_epoch
 from ...ooxml import CT, PARSER, RT, Package, Part, nsmap, part_or_default, qn
 from .xml import el
 
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_W, _R = nsmap["w"], nsmap["r"]
 # The r namespace is declared on the root, as Word does: readers such as docx2python look
 # relationship ids up through the root's namespaces.
 _EMPTY_FOOTNOTES = (

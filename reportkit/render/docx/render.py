@@ -59,7 +59,7 @@ PLACEHOLDERS = "模板占位符见 templates/README.md"
 SLOT_NS = "urn:reportkit:slot"
 SLOT = f"{{{SLOT_NS}}}slot"
 _DOC_PR = qn("wp:docPr")
-_P, _T, _TEXT_BOX, _BODY = qn("w:p"), qn("w:t"), qn("w:txbxContent"), qn("w:body")
+_P, _T, _TEXT_BOX = qn("w:p"), qn("w:t"), qn("w:txbxContent")
 
 
 class Fragment:
@@ -92,19 +92,19 @@ def render_docx(report: Report, out_path: Path, template: Path | None = None) ->
     when = document_date(report)
     source = template or default_template()
     package = _open(source)
-    root = package.document.element
-    _unmerge_section_breaks(_body(root))
-    _signed_char_space(_body(root))
+    template_body = package.body
+    _unmerge_section_breaks(template_body)
+    _signed_char_space(template_body)
     styles = S.StyleMap.prepare(package, default_template())
-    sections = _sections(root)
+    sections = _sections(package.document.element)
     story = Story(package, styles, report.paths.root, _text_width(sections),
                   next_footnote=first_footnote_id(package))
     pages = _page_setups(sections)
-    template_xml = etree.tostring(_body(root), encoding="unicode")
+    template_xml = etree.tostring(template_body, encoding="unicode")
     # A template written before outlines has fixed annex placeholders instead of the annexes loop.
     context, fragments = _context(report, story, legacy="annexes" not in template_xml, pages=pages)
     drawing_ids = _render(package, template_xml, context, source)
-    body = _body(root)
+    body = package.body  # the filled body
     _check(body, fragments, source)
     _place(body, fragments, drawing_ids)
     if pages and pages.breaks:
@@ -122,17 +122,13 @@ def render_docx(report: Report, out_path: Path, template: Path | None = None) ->
         _toc_page_numbers(package, styles, out_path, when)
 
 
-def _body(root: etree._Element) -> etree._Element:
-    return root.find(_BODY)
-
-
 def _toc_page_numbers(package: Package, styles, out_path: Path, when) -> None:  # noqa: ANN001
     """The TOC's page numbers from LibreOffice's layout of the saved file, so that Word shows
     the contents complete without asking to update fields; without LibreOffice, Word is asked."""
     from .. import toc_pages
 
     laid_out = toc_pages(out_path)
-    if not laid_out or not set_toc_pages(_body(package.document.element), styles, laid_out):
+    if not laid_out or not set_toc_pages(package.body, styles, laid_out):
         update_fields_on_open(package)
     package.save(out_path, when)
 
